@@ -7,6 +7,8 @@ require (
 	github.com/Masterminds/goutils v1.1.1 // indirect
 	github.com/Masterminds/semver/v3 v3.3.0 // indirect
 	github.com/Masterminds/sprig/v3 v3.3.0 // indirect
+	github.com/ProtonMail/go-crypto v1.4.1 // indirect
+	github.com/cloudflare/circl v1.6.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/huandu/xstrings v1.5.0 // indirect
 	github.com/mitchellh/copystructure v1.2.0 // indirect
@@ -15,6 +17,8 @@ require (
 	github.com/spf13/cast v1.7.0 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	golang.org/x/crypto v0.41.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
 	mvdan.cc/sh/v3 v3.14.1 // indirect
 	pault.ag/go/debian v0.21.0 // indirect
+	pault.ag/go/topsort v0.1.1 // indirect
 )
