@@ -6,7 +6,7 @@ import "strings"
 // treats specially (letters, digits and _ . / : + , @ % = -, and ~ anywhere but first) is
 // returned bare, so that generated code stays readable and lintian can still match
 // "update-rc.d hellod defaults"; anything else, including the empty word, is put in single
-// quotes, with each single quote written as '\''.
+// quotes, with each single quote written as '\”.
 func Quote(s string) string {
 	if isSafeWord(s) {
 		return s
