@@ -14,8 +14,10 @@ type stanza struct {
 
 type field struct {
 	name  string // as written
-	value string // continuation lines joined with "\n", each trimmed of its first blank
+	value string // continuation lines joined with "\n", each trimmed of blanks
 	line  int
+	size  int  // bytes read for the field, to bound it
+	long  bool // over maxField: reported, no longer read
 }
 
 // get returns the first field named name (case-insensitively).
@@ -28,8 +30,11 @@ func (s stanza) get(name string) (field, bool) {
 	return field{}, false
 }
 
-// maxLine bounds a line's length; longer lines are rejected, not parsed.
-const maxLine = 4096
+// maxLine bounds a line's length and maxValue a field's; longer ones are rejected, not parsed.
+const (
+	maxLine  = 4096
+	maxField = 64 << 10
+)
 
 // splitStanzas parses deb822 text: stanzas separated by blank lines, "Name: value" fields,
 // continuation lines starting with a space or tab, "#" comment lines. Syntax problems are
@@ -69,11 +74,19 @@ func splitStanzas(file string, data []byte, diags *Diagnostics) []stanza {
 				continue
 			}
 			f := &cur.fields[len(cur.fields)-1]
-			cont := strings.TrimSpace(line)
-			if cont == "." {
-				cont = ""
+			f.size += len(line)
+			switch {
+			case f.long:
+			case f.size > maxField:
+				f.long = true
+				diags.errorf(file, f.line, "field %q too long (more than %d bytes)", truncate(f.name), maxField)
+			default:
+				cont := strings.TrimSpace(line)
+				if cont == "." {
+					cont = ""
+				}
+				f.value += "\n" + cont
 			}
-			f.value += "\n" + cont
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")

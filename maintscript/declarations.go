@@ -142,7 +142,7 @@ func canonicalFields(file string, st stanza, kind string, known []string, diags 
 
 func parseDaemon(file string, values map[string]string, lines map[string]int, diags *Diagnostics) (Daemon, bool) {
 	d := Daemon{Name: values["Daemon"], Lines: lines}
-	errs := len(*diags)
+	errs := diags.errorCount()
 	subject := fmt.Sprintf("daemon %q", truncate(d.Name))
 	if why := checkName(d.Name); why != "" {
 		diags.errorf(file, lines["Daemon"], "%s: invalid init script name: %s", subject, why)
@@ -184,12 +184,12 @@ func parseDaemon(file string, values map[string]string, lines map[string]int, di
 	case !d.Multiuser && d.RemovedIn == "":
 		diags.errorf(file, lines["Daemon"], "%s: declares neither \"Multiuser: yes\" nor Removed-In", subject)
 	}
-	return d, len(*diags) == errs
+	return d, diags.errorCount() == errs
 }
 
 func parseInfo(file string, values map[string]string, lines map[string]int, diags *Diagnostics) (Info, bool) {
 	in := Info{Name: values["Info"], Lines: lines}
-	errs := len(*diags)
+	errs := diags.errorCount()
 	subject := fmt.Sprintf("info document %q", truncate(in.Name))
 	if why := checkName(in.Name); why != "" {
 		diags.errorf(file, lines["Info"], "%s: invalid document name: %s", subject, why)
@@ -225,7 +225,7 @@ func parseInfo(file string, values map[string]string, lines map[string]int, diag
 	case in.Registration == Trigger && !underInfoDir(in.File):
 		diags.errorf(file, lines["Registration"], "%s: trigger registration needs a document in %s, but File is %q", subject, InfoDir, truncate(in.File))
 	}
-	return in, len(*diags) == errs
+	return in, diags.errorCount() == errs
 }
 
 func underInfoDir(p string) bool { return strings.HasPrefix(p, InfoDir+"/") }

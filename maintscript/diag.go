@@ -58,15 +58,18 @@ func (ds *Diagnostics) warnf(file string, line int, format string, args ...any) 
 	ds.add(Warning, file, line, format, args...)
 }
 
-// HasErrors reports whether any diagnostic is an Error.
-func (ds Diagnostics) HasErrors() bool {
+func (ds Diagnostics) errorCount() int {
+	n := 0
 	for _, d := range ds {
 		if d.Severity == Error {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
+
+// HasErrors reports whether any diagnostic is an Error.
+func (ds Diagnostics) HasErrors() bool { return ds.errorCount() > 0 }
 
 // Warnings returns the warnings only.
 func (ds Diagnostics) Warnings() Diagnostics {

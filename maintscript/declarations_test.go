@@ -1,0 +1,195 @@
+package maintscript
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const exampleDecls = `# hello's daemons and documents
+Daemon: hellod
+Multiuser: yes
+Multiuser-Since: 1.4-1
+
+Daemon: hello-legacyd
+Removed-In: 2.0-1
+Conffiles: /etc/default/hello-legacyd
+ /etc/hello/legacy.conf
+
+Info: hello-old
+Removed-In: 1.5-1
+Registration: explicit
+`
+
+func TestParseDeclarationsExample(t *testing.T) {
+	decls, diags := ParseDeclarations("debian/hello.teardown", []byte(exampleDecls))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	require.Len(t, decls.Daemons, 2)
+	require.Len(t, decls.Infos, 1)
+
+	hellod := decls.Daemons[0]
+	assert.Equal(t, "hellod", hellod.Name)
+	assert.True(t, hellod.Multiuser)
+	assert.Equal(t, "1.4-1", hellod.MultiuserSince)
+	assert.Equal(t, 2, hellod.Lines["Daemon"])
+	assert.Equal(t, 4, hellod.Lines["Multiuser-Since"])
+
+	legacy := decls.Daemons[1]
+	assert.Equal(t, "2.0-1", legacy.RemovedIn)
+	assert.Equal(t, []string{"/etc/default/hello-legacyd", "/etc/hello/legacy.conf"}, legacy.Conffiles)
+
+	info := decls.Infos[0]
+	assert.Equal(t, "/usr/share/info/hello-old.info.gz", info.File)
+	assert.Equal(t, Explicit, info.Registration)
+	require.Len(t, diags.Warnings(), 1, "explicit registration in /usr/share/info warns")
+	assert.Equal(t, `debian/hello.teardown:13: warning: info document "hello-old": explicit registration of a document in /usr/share/info: calling install-info from maintainer scripts is a lintian error on Debian's auto-reject list (install-info-used-in-maintainer-script); the dpkg trigger already handles it`, diags.Warnings()[0].String())
+}
+
+func TestParseDeclarationsDefaults(t *testing.T) {
+	decls, diags := ParseDeclarations("d", []byte("INFO: a\nremoved-in: 2\n\nInfo: b\nFile: /opt/b/share/b.info\nRemoved-In: 2\n"))
+	require.Empty(t, diags)
+	assert.Equal(t, Trigger, decls.Infos[0].Registration, "field names are case-insensitive; /usr/share/info documents default to the trigger")
+	assert.Equal(t, Explicit, decls.Infos[1].Registration, "documents elsewhere default to explicit registration")
+}
+
+// TestParseDeclarationsReportsEveryProblem checks that one pass reports every problem, each
+// with its line, in line order.
+func TestParseDeclarationsReportsEveryProblem(t *testing.T) {
+	input := strings.Join([]string{
+		"Daemon: hellod",               // 1
+		"Multiuser: maybe",             // 2
+		"Mulituser-Since: 1.0",         // 3
+		"",                             // 4
+		"Daemon: bad name",             // 5
+		"Removed-In: 2.0;reboot",       // 6
+		"Conffiles: etc/foo /etc/../x", // 7
+		"",                             // 8
+		"Info: doc",                    // 9
+		"Registration: sometimes",      // 10
+		"",                             // 11
+		"Daemon: hellod",               // 12
+		"Removed-In: 1",                // 13
+		"",                             // 14
+		"Package: hello",               // 15
+		"",                             // 16
+		"Daemon: x",                    // 17
+		"Removed-In: 1",                // 18
+		"Removed-In: 2",                // 19
+		"garbage line",                 // 20
+		" continued",                   // 21
+		"Daemon: y",                    // 22 (same stanza as 17: a field given twice)
+		"",                             // 23
+		"Daemon: z",                    // 24
+		"Multiuser: yes",               // 25
+		"Removed-In: 3",                // 26
+		"Conffiles: /etc/default/z",    // 27
+		"Multiuser-Since: 2",           // 28
+		"",                             // 29
+		"Info: f",                      // 30
+		"File: /opt/f.info",            // 31
+		"Removed-In: 1",                // 32
+		"Registration: trigger",        // 33
+	}, "\n")
+	_, diags := ParseDeclarations("debian/teardown", []byte(input))
+	want := []string{
+		`debian/teardown:1: daemon "hellod": declares neither "Multiuser: yes" nor Removed-In`,
+		`debian/teardown:2: daemon "hellod": Multiuser "maybe": expected "yes" or "no"`,
+		`debian/teardown:3: unknown field "Mulituser-Since" in a Daemon stanza (did you mean "Multiuser-Since"?)`,
+		`debian/teardown:5: daemon "bad name": invalid init script name: only letters, digits and "_.+-" are allowed, starting with a letter or digit`,
+		`debian/teardown:6: daemon "bad name": Removed-In "2.0;reboot": invalid upstream version "2.0;reboot" (it must start with a digit and hold only letters, digits and ".+~-")`,
+		`debian/teardown:7: daemon "bad name": conffile "etc/foo": not absolute`,
+		`debian/teardown:7: daemon "bad name": conffile "/etc/../x": not clean (it should be "/x")`,
+		`debian/teardown:9: info document "doc": Removed-In is required`,
+		`debian/teardown:10: info document "doc": Registration "sometimes": expected "trigger" or "explicit"`,
+		`debian/teardown:12: daemon "hellod": declared again (first at line 1)`,
+		`debian/teardown:15: stanza declares neither a Daemon nor an Info (its first field is "Package")`,
+		`debian/teardown:19: field "Removed-In" given twice (first at line 18)`,
+		`debian/teardown:20: expected "Field: value", found "garbage line"`,
+		`debian/teardown:22: field "Daemon" given twice (first at line 17)`,
+		`debian/teardown:26: daemon "z": a removed daemon cannot be multiuser`,
+		`debian/teardown:33: info document "f": trigger registration needs a document in /usr/share/info, but File is "/opt/f.info"`,
+	}
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.String())
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestParseDeclarationsNeitherMultiuserNorRemoved(t *testing.T) {
+	_, diags := ParseDeclarations("f", []byte("Daemon: a\nMultiuser: no\n"))
+	assert.Equal(t, `f:1: daemon "a": declares neither "Multiuser: yes" nor Removed-In`, diags.Error())
+}
+
+func TestParseDeclarationsHostileInput(t *testing.T) {
+	for name, tc := range map[string]struct {
+		input string
+		want  string
+	}{
+		"command substitution": {"Daemon: $(reboot)\nMultiuser: yes\n", `f:1: daemon "$(reboot)": invalid init script name`},
+		"backquotes":           {"Daemon: `id`\nMultiuser: yes\n", `f:1: daemon "` + "`id`" + `": invalid init script name`},
+		"semicolon":            {"Daemon: a;b\nMultiuser: yes\n", `f:1: daemon "a;b": invalid init script name`},
+		"newline in value":     {"Daemon: hellod\nRemoved-In: 2.0\n ; reboot\n", `f:2: daemon "hellod": Removed-In "2.0\n; reboot": invalid`},
+		"quote in version":     {"Daemon: a\nRemoved-In: 1'\n", `f:2: daemon "a": Removed-In "1'": invalid`},
+		"dot-dot path":         {"Daemon: a\nRemoved-In: 1\nConffiles: /etc/../../root/.ssh\n", `f:3: daemon "a": conffile "/etc/../../root/.ssh": not clean`},
+		"space path":           {"Info: a\nRemoved-In: 1\nFile: /opt/a b\n", `f:3: info document "a": File "/opt/a b": only letters`},
+		"NUL byte":             {"Daemon: a\x00b\nMultiuser: yes\n", `f:1: NUL byte in line`},
+		"invalid UTF-8":        {"Daemon: \xff\n", `f: not valid UTF-8`},
+		"dash name":            {"Daemon: -rf\nMultiuser: yes\n", `f:1: daemon "-rf": invalid init script name`},
+		"huge field":           {"Daemon: a\nRemoved-In: " + strings.Repeat("1", 1<<20) + "\n", `f:2: line too long (1048588 bytes, at most 4096)`},
+		"huge continuation":    {"Daemon: a\nRemoved-In: 1\nConffiles: /etc/a\n" + strings.Repeat(" /etc/b\n", 1<<17), `f:3: field "Conffiles" too long (more than 65536 bytes)`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			decls, diags := ParseDeclarations("f", []byte(tc.input))
+			require.True(t, diags.HasErrors(), "hostile input must be rejected; got %+v", decls)
+			assert.Contains(t, diags.Error(), tc.want)
+		})
+	}
+}
+
+func TestParseDeclarationsEmpty(t *testing.T) {
+	_, diags := ParseDeclarations("f", []byte("# nothing\n\n"))
+	assert.False(t, diags.HasErrors())
+	assert.Equal(t, "f: warning: declares nothing", diags[0].String())
+}
+
+func TestParseVersion(t *testing.T) {
+	for _, ok := range []string{"1", "1.0-1", "1:2.0~rc1+dfsg-1.1", "2.0-1~bpo12+1", "0.1.0", "1.2-3-4"} {
+		_, err := ParseVersion(ok)
+		assert.NoError(t, err, ok)
+	}
+	for _, bad := range []string{"", "a1", "1.0-", "1:", ":1", "x:1", "1.0 -1", "1.0_1", "1.0-1!", "1$(id)"} {
+		_, err := ParseVersion(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestCompareVersions(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		sign int
+	}{
+		{"1.0-1", "2.0-1", -1},
+		{"2.0-1~", "2.0-1", -1},
+		{"2.0~rc1-1", "2.0-1~", -1},
+		{"1:0.1", "9.9", 1},
+		{"1.0", "1.0-0", 0},
+	} {
+		a, _ := ParseVersion(tc.a)
+		b, _ := ParseVersion(tc.b)
+		got := CompareVersions(a, b)
+		assert.Equal(t, tc.sign, sign(got), "%s vs %s", tc.a, tc.b)
+	}
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
