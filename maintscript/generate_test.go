@@ -1,0 +1,182 @@
+package maintscript
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// generateCase is one combination of declarations that the golden and shell tests share.
+type generateCase struct {
+	name      string
+	decls     string
+	version   string
+	scripts   map[string]string // init scripts shipped, by name
+	maintfile []string          // conffiles debian/PKG.maintscript removes
+}
+
+var generateCases = []generateCase{
+	{name: "multiuser", decls: "Daemon: hellod\nMultiuser: yes\nMultiuser-Since: 1.4-1\n", version: "2.0-1", scripts: map[string]string{"hellod": hellodInit}},
+	{name: "multiuser-since-built", decls: "Daemon: hellod\nMultiuser: yes\n", version: "1.4-1", scripts: map[string]string{"hellod": hellodInit}},
+	{name: "removed-daemon", decls: "Daemon: hello-legacyd\nRemoved-In: 2.0-1\nConffiles: /etc/default/hello-legacyd\n", version: "2.0-1"},
+	{name: "removed-daemon-maintscript", decls: "Daemon: hello-legacyd\nRemoved-In: 2.0-1\nConffiles: /etc/default/hello-legacyd\n", version: "2.1-1", maintfile: []string{"/etc/init.d/hello-legacyd"}},
+	{name: "info-explicit", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1:1.5\n", version: "1:2.0-1"},
+	{name: "info-trigger", decls: "Info: hello-old\nRemoved-In: 1.5-1\n", version: "2.0-1"},
+	{name: "all", decls: exampleDecls, version: "2.0-1", scripts: map[string]string{"hellod": hellodInit}},
+}
+
+func (c generateCase) input(t *testing.T) Input {
+	decls, diags := ParseDeclarations("debian/hello.teardown", []byte(c.decls))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	in := Input{Package: "hello", Version: c.version, Declarations: decls, InitScripts: map[string]InitScript{}, RemovedConffiles: map[string]bool{}}
+	for name, text := range c.scripts {
+		in.InitScripts[name] = InitScript{File: "debian/hello/etc/init.d/" + name, Content: []byte(text)}
+	}
+	for _, c := range c.maintfile {
+		in.RemovedConffiles[c] = true
+	}
+	return in
+}
+
+// describe renders an Output as the golden files show it.
+func describe(out *Output) string {
+	var b strings.Builder
+	for _, f := range out.Fragments {
+		fmt.Fprintf(&b, "== %s %s: %s (%s)\n%s", f.Package, f.Script, f.Subject, f.Snippet, f.Text)
+	}
+	for _, n := range out.Notes {
+		fmt.Fprintf(&b, "== note %s: %s: %s\n", n.Package, n.Subject, n.Text)
+	}
+	for name := range out.InitScripts {
+		fmt.Fprintf(&b, "== init script %s rewritten\n", name)
+	}
+	return b.String()
+}
+
+func TestGenerateGolden(t *testing.T) {
+	for _, c := range generateCases {
+		t.Run(c.name, func(t *testing.T) {
+			out, diags := Generate(c.input(t))
+			require.False(t, diags.HasErrors(), "%v", diags)
+			golden(t, filepath.Join("testdata", "generate", c.name+".golden"), describe(out))
+		})
+	}
+}
+
+// golden compares got with the file, or rewrites the file with -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it, then read it")
+	assert.Equal(t, string(want), got)
+}
+
+// TestGeneratedScriptsPassShellChecks assembles every script of every case and checks it with
+// mvdan.cc/sh in POSIX mode, dash -n, shellcheck -s sh and checkbashisms.
+func TestGeneratedScriptsPassShellChecks(t *testing.T) {
+	for _, tool := range []string{"dash", "shellcheck", "checkbashisms"} {
+		_, err := exec.LookPath(tool)
+		require.NoError(t, err, "%s is needed (apt-get install dash shellcheck devscripts)", tool)
+	}
+	for _, c := range generateCases {
+		out, diags := Generate(c.input(t))
+		require.False(t, diags.HasErrors(), "%v", diags)
+		for _, script := range Scripts {
+			text := WholeScript(script, "dh_teardown/test", out.Fragments)
+			if text == "" {
+				continue
+			}
+			t.Run(c.name+"/"+script, func(t *testing.T) { checkShell(t, text) })
+		}
+	}
+}
+
+// checkShell fails t when text is not clean POSIX shell by every checker.
+func checkShell(t *testing.T, text string) {
+	t.Helper()
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(text), "script")
+	require.NoError(t, err, "mvdan.cc/sh POSIX parse:\n%s", text)
+	path := filepath.Join(t.TempDir(), "script")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o755))
+	for _, argv := range [][]string{
+		{"dash", "-n", path},
+		{"shellcheck", "-s", "sh", path},
+		{"checkbashisms", path},
+	} {
+		out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		assert.NoError(t, err, "%s:\n%s\n--- script:\n%s", strings.Join(argv, " "), out, text)
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	decls := `Daemon: hellod
+Removed-In: 2.0
+
+Daemon: gone
+Removed-In: 3.0
+
+Daemon: missing
+Multiuser: yes
+
+Daemon: early
+Multiuser: yes
+Multiuser-Since: 1:0
+
+Daemon: rcs
+Multiuser: yes
+
+Info: doc
+Removed-In: 1.9-2
+`
+	d, diags := ParseDeclarations("debian/hello.teardown", []byte(decls))
+	require.False(t, diags.HasErrors(), "%v", diags)
+	_, diags = Generate(Input{Package: "hello", Version: "1.9-1", Declarations: d, InitScripts: map[string]InitScript{
+		"hellod": {File: "debian/hello/etc/init.d/hellod", Content: []byte(hellodInit)},
+		"early":  {File: "debian/hello/etc/init.d/early", Content: []byte(hellodInit)},
+		"rcs":    {File: "debian/hello.rcs.init", Content: []byte(strings.Replace(hellodInit, "2 3 4 5", "S", 1))},
+	}})
+	assert.Equal(t, strings.Join([]string{
+		`debian/hello.teardown:2: daemon "hellod": Removed-In "2.0", but the package still ships /etc/init.d/hellod (debian/hello/etc/init.d/hellod)`,
+		`debian/hello.teardown:5: daemon "gone": Removed-In "3.0": newer than the version being built (1.9-1)`,
+		`debian/hello.teardown:8: daemon "missing": multiuser, but the package ships no /etc/init.d/missing`,
+		`debian/hello.teardown:12: daemon "early": Multiuser-Since "1:0": newer than the version being built (1.9-1)`,
+		`debian/hello.teardown:15: daemon "rcs": cannot make debian/hello.rcs.init multiuser: line 6: an rcS script (Default-Start: S) runs once at boot and cannot be multiuser`,
+		`debian/hello.teardown:18: info document "doc": Removed-In "1.9-2": newer than the version being built (1.9-1)`,
+	}, "\n"), diags.Error())
+}
+
+func TestGenerateRejectsBadPackageAndVersion(t *testing.T) {
+	d := &Declarations{File: "f"}
+	_, diags := Generate(Input{Package: "hello", Version: "1.0; reboot", Declarations: d})
+	assert.Contains(t, diags.Error(), `f: version being built "1.0; reboot"`)
+	_, diags = Generate(Input{Package: "Hello$", Version: "1.0", Declarations: d})
+	assert.Contains(t, diags.Error(), `f: package "Hello$": not a valid package name`)
+}
+
+func TestGenerateWithoutDeclarations(t *testing.T) {
+	out, diags := Generate(Input{Package: "hello", Version: "1.0"})
+	assert.Empty(t, diags)
+	assert.Empty(t, out.Fragments)
+}
+
+func TestWholeScriptOrder(t *testing.T) {
+	frags := []Fragment{{Script: "postrm", Text: "echo first\n"}, {Script: "postrm", Text: "echo second\n"}, {Script: "preinst", Text: "echo pre\n"}}
+	assert.Equal(t, "#!/bin/sh\nset -e\n\n# Automatically added by t/1\necho second\n# End automatically added section\n# Automatically added by t/1\necho first\n# End automatically added section\n",
+		WholeScript("postrm", "t/1", frags), "postrm blocks are prepended, as debhelper does")
+	assert.Equal(t, "", WholeScript("prerm", "t/1", frags))
+}
