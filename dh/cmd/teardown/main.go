@@ -1,0 +1,13 @@
+// Command teardown shows reviewers what dh-teardown generates and what it does: see
+// teardown(1), or run "teardown help".
+package main
+
+import (
+	"os"
+
+	"github.com/dh-teardown/dh-teardown/dh/review"
+)
+
+func main() {
+	os.Exit(review.Main(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,170 @@
+// Package dh is dh-teardown's debhelper face: it reads a source tree being built (debian/
+// files and what earlier debhelper commands staged in debian/PKG/), turns it into the
+// maintscript library's inputs, and holds what dh_teardown, the drop-in dh_installinit and
+// the teardown review commands share.
+package dh
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
+)
+
+// Version is dh-teardown's version, set at build time from debian/changelog.
+var Version = "0.1.0"
+
+// Tool names a generating command in debhelper's marker lines: "dh_teardown/0.1.0".
+func Tool(command string) string { return command + "/" + Version }
+
+// Tree is a source tree being built: the directory that holds debian/.
+type Tree struct {
+	Dir    string
+	Source *maintscript.Source
+}
+
+// OpenTree reads debian/control, debian/changelog and debian/compat under dir.
+func OpenTree(dir string) (*Tree, maintscript.Diagnostics) {
+	info, err := os.Stat(filepath.Join(dir, "debian"))
+	if err != nil || !info.IsDir() {
+		return nil, maintscript.Diagnostics{{File: filepath.Join(dir, "debian"), Severity: maintscript.Error, Message: "no debian/ directory: not a source tree"}}
+	}
+	src, diags := maintscript.ReadSource(os.DirFS(dir))
+	if src == nil {
+		return nil, diags
+	}
+	return &Tree{Dir: dir, Source: src}, diags
+}
+
+// path returns the path of rel (slash-separated, relative to the tree) on disk.
+func (t *Tree) path(rel string) string { return filepath.Join(t.Dir, filepath.FromSlash(rel)) }
+
+// isFirst reports whether pkg is the first binary package, whose debian/ files may omit
+// the "PKG." prefix.
+func (t *Tree) isFirst(pkg string) bool { return t.Source.Packages[0].Name == pkg }
+
+// pkgFile returns the relative path of debian/PKG.NAME, or debian/NAME for the first
+// package, whichever exists first, and whether one does.
+func (t *Tree) pkgFile(pkg, name string) (string, bool) {
+	candidates := []string{"debian/" + pkg + "." + name}
+	if t.isFirst(pkg) {
+		candidates = append(candidates, "debian/"+name)
+	}
+	for _, c := range candidates {
+		if info, err := os.Stat(t.path(c)); err == nil && info.Mode().IsRegular() {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// StagedInitScript is the path, relative to the tree, of the init script NAME as staged for
+// pkg by dh_installinit.
+func StagedInitScript(pkg, name string) string { return "debian/" + pkg + "/etc/init.d/" + name }
+
+// ScriptSource tells where Input looks for the init scripts a package ships.
+type ScriptSource int
+
+const (
+	// Staged reads only debian/PKG/etc/init.d, as dh_teardown does after dh_installinit.
+	Staged ScriptSource = iota
+	// StagedOrSource falls back to debian/PKG.NAME.init (and debian/PKG.init, debian/init for
+	// the first package) when nothing is staged yet, as teardown render does before a build.
+	StagedOrSource
+)
+
+// Input reads pkg's declaration file (debian/PKG.teardown, or debian/teardown for the first
+// package), the init scripts it declares, and the conffiles debian/PKG.maintscript already
+// removes, into the maintscript library's input. It returns a nil Declarations in the input
+// when the package has no declaration file.
+func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscript.Diagnostics) {
+	in := maintscript.Input{Package: pkg, Version: t.Source.Version, InitScripts: map[string]maintscript.InitScript{}, RemovedConffiles: map[string]bool{}}
+	file, ok := t.pkgFile(pkg, "teardown")
+	if !ok {
+		return in, nil
+	}
+	data, err := os.ReadFile(t.path(file))
+	if err != nil {
+		return in, fileError(file, err)
+	}
+	decls, diags := maintscript.ParseDeclarations(file, data)
+	if diags.HasErrors() {
+		return in, diags
+	}
+	in.Declarations = decls
+	for _, d := range decls.Daemons {
+		script, ok, err := t.initScript(pkg, d.Name, from)
+		if err != nil {
+			diags = append(diags, fileError(script.File, err)...)
+			continue
+		}
+		if ok {
+			in.InitScripts[d.Name] = script
+		}
+	}
+	removed, mdiags := t.maintscriptConffiles(pkg)
+	in.RemovedConffiles = removed
+	return in, append(diags, mdiags...)
+}
+
+// initScript finds the init script name of pkg.
+func (t *Tree) initScript(pkg, name string, from ScriptSource) (maintscript.InitScript, bool, error) {
+	candidates := []string{StagedInitScript(pkg, name)}
+	if from == StagedOrSource {
+		if _, err := os.Stat(t.path("debian/" + pkg)); errors.Is(err, fs.ErrNotExist) {
+			candidates = []string{"debian/" + pkg + "." + name + ".init"}
+			if name == pkg {
+				candidates = append(candidates, "debian/"+pkg+".init")
+				if t.isFirst(pkg) {
+					candidates = append(candidates, "debian/init")
+				}
+			}
+		}
+	}
+	for _, c := range candidates {
+		data, err := os.ReadFile(t.path(c))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return maintscript.InitScript{File: c}, false, err
+		}
+		return maintscript.InitScript{File: c, Content: data}, true, nil
+	}
+	return maintscript.InitScript{}, false, nil
+}
+
+// maintscriptConffiles returns the conffiles that debian/PKG.maintscript removes with
+// rm_conffile.
+func (t *Tree) maintscriptConffiles(pkg string) (map[string]bool, maintscript.Diagnostics) {
+	removed := map[string]bool{}
+	file, ok := t.pkgFile(pkg, "maintscript")
+	if !ok {
+		return removed, nil
+	}
+	data, err := os.ReadFile(t.path(file))
+	if err != nil {
+		return removed, fileError(file, err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		words := strings.Fields(sc.Text())
+		if len(words) >= 2 && words[0] == "rm_conffile" {
+			removed[words[1]] = true
+		}
+	}
+	return removed, nil
+}
+
+func fileError(file string, err error) maintscript.Diagnostics {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return maintscript.Diagnostics{{File: file, Severity: maintscript.Error, Message: err.Error()}}
+}
