@@ -35,6 +35,8 @@ type BinaryPackage struct {
 	// Architecture is the field as written: "all", "any", a list of architectures or
 	// wildcards.
 	Architecture string
+	// BuildProfiles is the Build-Profiles field, "" when absent.
+	BuildProfiles string
 	// Line is the line of its Package field in debian/control.
 	Line int
 }
@@ -64,8 +66,9 @@ type sourceStanza struct {
 }
 
 type binaryStanza struct {
-	Package      string
-	Architecture string
+	Package       string
+	Architecture  string
+	BuildProfiles string `control:"Build-Profiles"`
 }
 
 // ReadSource reads debian/control, debian/changelog and debian/compat from the source tree
@@ -133,7 +136,7 @@ func readControl(src *Source, data []byte, diags *Diagnostics) {
 			diags.errorf(ControlFile, line, "package %q: no Architecture field", b.Package)
 			continue
 		}
-		src.Packages = append(src.Packages, BinaryPackage{Name: b.Package, Architecture: b.Architecture, Line: line})
+		src.Packages = append(src.Packages, BinaryPackage{Name: b.Package, Architecture: b.Architecture, BuildProfiles: b.BuildProfiles, Line: line})
 	}
 	if len(src.Packages) == 0 && !diags.HasErrors() {
 		diags.errorf(ControlFile, 0, "no binary package stanza")
