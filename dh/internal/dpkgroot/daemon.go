@@ -18,7 +18,9 @@ var daemonTemplates = template.Must(template.New("").Option("missingkey=error").
 // "start PID" and, on SIGHUP, "reload PID" lines to /run/NAME.log; and
 // /etc/init.d/NAME, its LSB init script (start, stop, restart, try-restart,
 // reload, force-reload, status) using start-stop-daemon with the pid file
-// /run/NAME.pid. The script's header says Default-Start 2 3 4 5 and
+// /run/NAME.pid. Its start returns once the daemon has logged its start (or
+// fails after two seconds), so a test may check the daemon right after
+// dpkg or invoke-rc.d returns. The script's header says Default-Start 2 3 4 5 and
 // Default-Stop 0 1 6, or only 1 when multiuser. List /etc/init.d/NAME in
 // DebSpec.Conffiles, as dh_installinit would.
 //

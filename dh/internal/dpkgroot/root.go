@@ -85,19 +85,11 @@ type Root struct {
 	waited chan error
 }
 
-// New starts a throwaway root for a test and closes it in t.Cleanup.
-// When the test does not run as root it is skipped with the reason, except
-// when the environment variable CI is "true": then it fails, because CI must
-// never skip these tests.
+// New starts a throwaway root for a test and closes it in t.Cleanup. Not
+// as root, it skips or fails t as SkipUnlessRoot does.
 func New(t testing.TB) *Root {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		msg := "dpkgroot: needs root to create mount and pid namespaces"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg + " (CI=true: not skipping)")
-		}
-		t.Skip(msg)
-	}
+	SkipUnlessRoot(t)
 	r, err := Open()
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +100,21 @@ func New(t testing.TB) *Root {
 		}
 	})
 	return r
+}
+
+// SkipUnlessRoot skips t with the reason when the test does not run as
+// root, except when the environment variable CI is "true": then it fails t,
+// because CI must never skip tests that need root.
+func SkipUnlessRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	msg := "dpkgroot: needs root to create mount and pid namespaces"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + " (CI=true: not skipping)")
+	}
+	t.Skip(msg)
 }
 
 // Open starts a throwaway root. The caller must Close it.

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -328,4 +330,80 @@ func TestRunReportsFailureAndRefusesAfterClose(t *testing.T) {
 	_, _, err = r.Run("true")
 	require.Error(t, err)
 	assert.False(t, errors.As(err, &re))
+}
+
+func TestInvokeRcdFollowsTheRunlevelLinks(t *testing.T) {
+	r := New(t)
+	name := uniqueName(t)
+	spec := daemonPackage(name, "1.0")
+	spec.Files = DaemonFiles(name, true)
+	// Not registered: invoke-rc.d finds no S link in rc2.d and refuses.
+	spec.Scripts["postinst"] = "#!/bin/sh\nset -e\ninvoke-rc.d " + name + " start\n"
+	install(t, r, BuildDeb(t, spec))
+	assert.False(t, r.Running(name), "invoke-rc.d started a daemon without rc links")
+	assert.Empty(t, r.RCLinks(name))
+
+	// Registered with the multiuser header: started, and no stop links for
+	// halt and reboot.
+	r.MustRun(t, "update-rc.d "+name+" defaults && invoke-rc.d "+name+" start")
+	assert.True(t, r.Running("/var/run/"+name+".pid"))
+	assert.Equal(t, []string{
+		"rc1.d/K01" + name, "rc2.d/S01" + name, "rc3.d/S01" + name, "rc4.d/S01" + name, "rc5.d/S01" + name,
+	}, r.RCLinks(name))
+
+	// The daemon logs a reload, and the init script reports one of a
+	// stopped daemon as LSB's "not running".
+	pid := pidFile(t, r, name)
+	r.MustRun(t, "invoke-rc.d "+name+" reload")
+	require.Eventually(t, func() bool {
+		log, err := r.ReadFile("/run/" + name + ".log")
+		return err == nil && string(log) == fmt.Sprintf("start %d\nreload %d\n", pid, pid)
+	}, 5*time.Second, 50*time.Millisecond)
+	r.MustRun(t, "invoke-rc.d "+name+" stop")
+	_, _, err := r.Run("invoke-rc.d " + name + " reload")
+	var re *RunError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 7, re.ExitCode)
+}
+
+func TestBuildDebRejectsBadSpecs(t *testing.T) {
+	for what, spec := range map[string]DebSpec{
+		"relative path":    {Package: "p", Version: "1", Files: map[string]File{"etc/x": {}}},
+		"unclean path":     {Package: "p", Version: "1", Files: map[string]File{"/etc/../x": {}}},
+		"unknown script":   {Package: "p", Version: "1", Scripts: map[string]string{"postinstall": ""}},
+		"missing conffile": {Package: "p", Version: "1", Conffiles: []string{"/etc/x"}},
+		"newline in field": {Package: "p", Version: "1", Depends: "a,\nb"},
+		"dpkg-deb refuses": {Package: "P_Q", Version: "1"},
+	} {
+		t.Run(what, func(t *testing.T) {
+			_, err := buildDeb(spec, t.TempDir())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "dpkgroot: ")
+		})
+	}
+}
+
+func TestBuildDebBuildsWhatTheSpecSays(t *testing.T) {
+	deb := BuildDeb(t, DebSpec{
+		Package:    "dprt-spec",
+		Version:    "1:2.0-1",
+		Depends:    "dash",
+		PreDepends: "dpkg (>= 1.17)",
+		Control:    map[string]string{"Breaks": "dprt-old"},
+		Files:      map[string]File{"/etc/dprt/x.conf": {Content: "x\n"}, "/usr/bin/dprt": {Content: "#!/bin/sh\n", Mode: 0o755}},
+		Conffiles:  []string{"/etc/dprt/x.conf"},
+		Scripts:    map[string]string{"postinst": "#!/bin/sh\n"},
+	})
+	assert.Equal(t, "dprt-spec_2.0-1_all.deb", filepath.Base(deb))
+	info, err := exec.Command("dpkg-deb", "--field", deb, "Package", "Version", "Architecture", "Depends", "Pre-Depends", "Breaks").Output()
+	require.NoError(t, err)
+	assert.Equal(t, "Package: dprt-spec\nVersion: 1:2.0-1\nArchitecture: all\nDepends: dash\n"+
+		"Pre-Depends: dpkg (>= 1.17)\nBreaks: dprt-old\n", string(info))
+	contents, err := exec.Command("dpkg-deb", "--contents", deb).Output()
+	require.NoError(t, err)
+	assert.Regexp(t, `-rw-r--r-- root/root +2 \S+ \S+ \./etc/dprt/x\.conf`, string(contents))
+	assert.Regexp(t, `-rwxr-xr-x root/root +10 \S+ \S+ \./usr/bin/dprt`, string(contents))
+	conffiles, err := exec.Command("dpkg-deb", "--info", deb, "conffiles").Output()
+	require.NoError(t, err)
+	assert.Equal(t, "/etc/dprt/x.conf\n", string(conffiles))
 }

@@ -43,10 +43,23 @@ mkdir -m 1777 "$m/run/lock"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$m/tmp"
 
 # Inside the root (so that symbolic links such as /sbin -> usr/sbin resolve
-# there): allow every service action and claim runlevel 2.
+# there): claim runlevel 2, and allow every service action that invoke-rc.d
+# would run on a System V host. invoke-rc.d puts an action in parentheses,
+# "(start)", when the runlevel links say not to run it; exiting 0 for that
+# too would start daemons that have no S link in rc2.d.
+# shellcheck disable=SC2016 # $arg is for the inner shell
 chroot "$m" /bin/sh -eu -c '
 	rm -f /usr/sbin/policy-rc.d /sbin/runlevel
-	printf "#!/bin/sh\n# dpkgroot: allow every action.\nexit 0\n" >/usr/sbin/policy-rc.d
+	cat >/usr/sbin/policy-rc.d <<"END"
+#!/bin/sh
+# dpkgroot: allow what the runlevel links allow, as on a host without a policy.
+for arg; do
+	case $arg in
+	"("*")") exit 101 ;;
+	esac
+done
+exit 0
+END
 	printf "#!/bin/sh\n# dpkgroot: the root is in runlevel 2.\necho N 2\n" >/sbin/runlevel
 	chmod 0755 /usr/sbin/policy-rc.d /sbin/runlevel
 '
