@@ -188,13 +188,16 @@ func (r *Root) Close() error {
 	err := <-r.waited
 	r.init = nil
 	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL) {
-		return fmt.Errorf("dpkgroot: root ended before Close: %w", err)
+	if err != nil && errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL {
+		err = nil
 	}
-	if err := os.RemoveAll(r.tmp); err != nil {
-		return fmt.Errorf("dpkgroot: %w", err)
+	if err != nil {
+		err = fmt.Errorf("dpkgroot: root ended before Close: %w", err)
 	}
-	return nil
+	if rmErr := os.RemoveAll(r.tmp); rmErr != nil {
+		err = errors.Join(err, fmt.Errorf("dpkgroot: %w", rmErr))
+	}
+	return err
 }
 
 // RunError is the error of a command that ran inside a Root and failed.
@@ -328,7 +331,10 @@ func (r *Root) merged() string { return filepath.Join(r.mnt, "merged") }
 // from the host would leave the root: use ReadFile for that. The path is
 // valid until Close.
 func (r *Root) Path(p string) string {
-	resolved, _ := r.resolve(p, false)
+	resolved, err := r.resolve(p, false)
+	if err != nil { // a symbolic link loop: leave p as it is
+		resolved = path.Clean("/" + p)
+	}
 	return r.hostFS + r.merged() + resolved
 }
 

@@ -172,6 +172,14 @@ func TestDaemonKeepsRunningBetweenCalls(t *testing.T) {
 	out := r.MustRun(t, "invoke-rc.d "+name+" status")
 	assert.Equal(t, name+" is running\n", out)
 
+	// A second instance is a second daemon (its shell's children are not).
+	r.MustRun(t, "start-stop-daemon --start --background --make-pidfile --pidfile /run/second.pid --startas /usr/sbin/"+name)
+	second = r.MustRun(t, "cat /run/second.pid")
+	require.Eventually(t, func() bool { return len(r.Pids(name)) == 2 }, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, r.Pids(name), pid)
+	r.MustRun(t, "start-stop-daemon --stop --retry=5 --pidfile /run/second.pid")
+	assert.Equal(t, []int{pid}, r.Pids(name), "second instance %s", second)
+
 	// The init script really stops it; no zombie is left to look alive.
 	r.MustRun(t, "invoke-rc.d "+name+" stop")
 	assert.False(t, r.Running(name))

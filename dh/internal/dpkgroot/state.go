@@ -26,7 +26,7 @@ func (r *Root) Running(pidfileOrName string) bool {
 	if err != nil || pid <= 0 {
 		return false
 	}
-	_, _, ok := r.process(pid)
+	_, _, _, ok := r.process(pid)
 	return ok
 }
 
@@ -34,25 +34,32 @@ func (r *Root) Running(pidfileOrName string) bool {
 // the live processes named name: those whose command name is name, or whose
 // first or second argument has base name name — the second so that a shell
 // script daemon run as "/bin/sh /usr/sbin/NAME" counts. Zombies are not
-// live.
+// live. A process whose parent also matches is left out as part of the same
+// daemon: a worker, or a shell's child between fork and exec.
 func (r *Root) Pids(name string) []int {
 	entries, err := os.ReadDir(r.Path("/proc"))
 	if err != nil {
 		return nil
 	}
-	var pids []int
+	parents := map[int]int{} // matching pid -> its parent's pid
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		comm, args, ok := r.process(pid)
+		comm, args, ppid, ok := r.process(pid)
 		if !ok {
 			continue
 		}
 		if comm == truncateComm(name) ||
 			len(args) > 0 && path.Base(args[0]) == name ||
 			len(args) > 1 && path.Base(args[1]) == name {
+			parents[pid] = ppid
+		}
+	}
+	var pids []int
+	for pid, ppid := range parents {
+		if _, child := parents[ppid]; !child {
 			pids = append(pids, pid)
 		}
 	}
@@ -60,28 +67,36 @@ func (r *Root) Pids(name string) []int {
 	return pids
 }
 
-// process reads the command name and arguments of pid from the root's
-// /proc; ok is false when there is no such process or it is a zombie.
-func (r *Root) process(pid int) (comm string, args []string, ok bool) {
+// process reads the command name, arguments and parent of pid from the
+// root's /proc; ok is false when there is no such process or it is a
+// zombie.
+func (r *Root) process(pid int) (comm string, args []string, ppid int, ok bool) {
 	dir := r.Path(fmt.Sprintf("/proc/%d", pid))
 	stat, err := os.ReadFile(dir + "/stat")
 	if err != nil {
-		return "", nil, false
+		return "", nil, 0, false
 	}
-	// pid (comm) state ...; comm may itself contain ") ".
+	// "pid (comm) state ppid ..."; comm may itself contain ") ".
 	s := string(stat)
 	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if open < 0 || end < open || len(s) < end+3 || s[end+2] == 'Z' || s[end+2] == 'X' {
-		return "", nil, false
+	if open < 0 || end < open {
+		return "", nil, 0, false
+	}
+	fields := strings.Fields(s[end+1:])
+	if len(fields) < 2 || fields[0] == "Z" || fields[0] == "X" {
+		return "", nil, 0, false
+	}
+	if ppid, err = strconv.Atoi(fields[1]); err != nil {
+		return "", nil, 0, false
 	}
 	cmdline, err := os.ReadFile(dir + "/cmdline")
 	if err != nil {
-		return "", nil, false
+		return "", nil, 0, false
 	}
 	if c := strings.TrimRight(string(cmdline), "\x00"); c != "" {
 		args = strings.Split(c, "\x00")
 	}
-	return s[open+1 : end], args, true
+	return s[open+1 : end], args, ppid, true
 }
 
 // truncateComm shortens name the way the kernel shortens a command name
