@@ -15,10 +15,13 @@
 //     read-only /sys, a minimal /dev (null, zero, full, random, urandom,
 //     tty, a private devpts and shm), and empty tmpfs /run and /tmp.
 //
-// In the merged view /usr/sbin/policy-rc.d allows every action and
-// /sbin/runlevel prints "N 2"; /run/systemd/system does not exist. So
-// invoke-rc.d consults the rc2.d links and runs init scripts for real, and
-// update-rc.d makes plain System V links.
+// In the merged view /sbin/runlevel prints "N 2", /run/systemd/system does
+// not exist, and /usr/sbin/policy-rc.d exits 0 (allowed) for every action
+// except one that invoke-rc.d passes in parentheses because the runlevel
+// links say not to run it: that gets 101, as if there were no policy at all
+// (an unconditional exit 0 would start daemons that have no S link in
+// rc2.d). So invoke-rc.d decides from the rc2.d links and runs init scripts
+// for real, and update-rc.d makes plain System V links.
 //
 // Each Run, Dpkg or MustRun is a new process entered into the namespace
 // (nsenter) and chrooted into the merged view, with a clean environment
@@ -33,8 +36,11 @@
 // ReadFile, Running, Pids, RCLinks and Snapshot read it from there without
 // starting a process.
 //
-// Everything needs root (CAP_SYS_ADMIN in the initial user namespace) and a
-// Debian host with nsenter, mount (util-linux), chroot and perl.
+// Everything needs root (CAP_SYS_ADMIN in the initial user namespace; in a
+// container, a privileged one) and a Debian host with nsenter, mount
+// (util-linux), chroot and perl. Should the test process be killed without
+// closing, the root's processes die with it (parent-death signal); only an
+// empty dpkgroot-* directory stays in the temporary directory.
 package dpkgroot
 
 import (
