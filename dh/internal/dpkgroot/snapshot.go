@@ -28,15 +28,17 @@ var snapshotExclusions = []string{
 // exactly what was there before the install?). For every file it compares
 // the type, permission bits (with setuid, setgid and sticky), owner and
 // group, a regular file's size and SHA-256, a symbolic link's target and a
-// device's number; not times. The trees listed in snapshotExclusions —
-// /dev, /proc, /run, /sys, /tmp, /var/cache, /var/lib/dpkg, /var/log — are
-// ignored.
+// device's number; not times. These trees are ignored: /dev, /proc, /run,
+// /sys, /tmp (mounts of their own), /var/cache, /var/log (changed by every
+// dpkg run) and /var/lib/dpkg (check the database with PackageStatus).
 //
 // Only what the root changed is recorded: the paths present in the
 // overlay's upper layer (with the lower subtree of a deleted or replaced
 // directory), each with its state in the merged view and in the unchanging
 // lower layer. Any other path is the same in both snapshots by
-// construction. So a snapshot is cheap and Diff needs no open Root.
+// construction, as long as the host does not change it meanwhile. So a
+// snapshot is cheap (it reads only what the root wrote) and Diff needs no
+// open Root.
 type Snapshot struct {
 	merged map[string]fileState
 	lower  map[string]fileState
