@@ -40,6 +40,14 @@ type frame struct {
 	complete bool
 }
 
+// findingKey identifies a finding whichever way the walk reached it.
+type findingKey struct {
+	kind         Class
+	file         string
+	line         uint
+	command, why string
+}
+
 type funcDef struct {
 	decl *syntax.FuncDecl
 	file string
@@ -57,7 +65,7 @@ type analyzer struct {
 	assigns map[string]int
 	values  map[string]*syntax.Word
 	reasons []Reason
-	seen    map[string]bool
+	seen    map[findingKey]bool
 	stack   []string
 	sourced map[string]bool
 	// opaque names the first sourced file the audit could not read: any
@@ -83,7 +91,7 @@ func analyze(root, name string, src []byte) []Reason {
 		funcs:   map[string][]funcDef{},
 		assigns: map[string]int{},
 		values:  map[string]*syntax.Word{},
-		seen:    map[string]bool{},
+		seen:    map[findingKey]bool{},
 		sourced: map[string]bool{},
 		printer: syntax.NewPrinter(syntax.SingleLine(true)),
 	}
@@ -186,7 +194,7 @@ func (a *analyzer) add(kind Class, f *frame, line uint, cmd, why string) {
 
 // note records a finding once, wherever the walk is.
 func (a *analyzer) note(kind Class, f *frame, line uint, cmd, why string) {
-	key := fmt.Sprint(kind, f.file, line, cmd, why)
+	key := findingKey{kind, f.file, line, cmd, why}
 	if a.seen[key] {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }
 
@@ -28,25 +29,27 @@ func (r *Report) WriteText(w io.Writer) error {
 			b.WriteString("  default-stop: (no LSB header)\n")
 		case s.DefaultStop == nil:
 			b.WriteString("  default-stop: (field absent)\n")
+		case len(s.DefaultStop) == 0:
+			b.WriteString("  default-stop: (empty)\n")
 		default:
 			fmt.Fprintf(&b, "  default-stop: %s\n", strings.Join(s.DefaultStop, " "))
 		}
 		for _, why := range s.Reasons {
-			fmt.Fprintf(&b, "  %-9s %s\n", why.Kind.String()+":", reasonText(s.Name, why))
+			fmt.Fprintf(&b, "  %-10s %s\n", why.Kind.String()+":", reasonText(s.Name, why))
 		}
 		b.WriteString("\n")
 	}
 	m := r.Summary
 	fmt.Fprintf(&b, "%d scripts with stop links: %d redundant, %d needed, %d unknown\n",
 		m.Scripts, m.Redundant, m.Needed, m.Unknown)
-	fmt.Fprintf(&b, "declaring the redundant ones multiuser (Default-Stop: 1) saves %d fork/exec of a shell per shutdown (rc0.d) and %d per reboot (rc6.d)\n",
+	fmt.Fprintf(&b, "declaring the redundant ones multiuser (Default-Stop: 1) saves %d fork/execs of a shell per shutdown (rc0.d) and %d per reboot (rc6.d)\n",
 		m.ShutdownForksSaved, m.RebootForksSaved)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// reasonText is "FILE:LINE: COMMAND: WHY (via F > G)" with the parts that
-// are there.
+// reasonText is "FILE:LINE: `COMMAND`: WHY (via F > G)" with the parts
+// that are there.
 func reasonText(script string, r Reason) string {
 	var b strings.Builder
 	file := r.File
@@ -59,7 +62,7 @@ func reasonText(script string, r Reason) string {
 	}
 	b.WriteString(": ")
 	if r.Command != "" {
-		b.WriteString(r.Command + ": ")
+		b.WriteString("`" + r.Command + "`: ")
 	}
 	b.WriteString(r.Why)
 	if len(r.Via) > 0 {
