@@ -734,13 +734,14 @@ func (a *analyzer) markOpaque(p string) {
 }
 
 // frameworkStop follows what /lib/init/init-d-script does on "stop" after
-// it has sourced the script: read /etc/default/$NAME, then "call do_stop",
+// it has sourced the script: read /etc/default/$NAME (which, like the
+// script's own top level, runs for every action, but may define hooks),
+// then "call do_stop",
 // where "call X" runs X_override if the script defines it, and the
 // framework's do_stop runs do_stop_prepare, do_stop_cmd and
 // do_stop_cleanup (the first and last only if the script defines them).
 func (a *analyzer) frameworkStop(f *frame) {
 	a.dispatched = true
-	a.inStop = true
 	daemon, _ := a.constant("DAEMON")
 	name, ok := a.constant("NAME")
 	if !ok && daemon != "" && daemon != "none" {
@@ -749,6 +750,7 @@ func (a *analyzer) frameworkStop(f *frame) {
 	if name != "" {
 		a.sourceConfig(f, "/etc/default/"+name)
 	}
+	a.inStop = true
 	none := []*syntax.Word(nil)
 	defined := func(fn string) bool { return len(a.funcs[fn]) > 0 }
 	callHook := func(fn string) {

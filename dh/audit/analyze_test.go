@@ -221,9 +221,15 @@ func TestInitDScriptFramework(t *testing.T) {
 			Why:     s.Reasons[0].Why, Via: []string{"do_stop"}}, s.Reasons[0])
 	})
 	t.Run("reads /etc/default/NAME", func(t *testing.T) {
-		s := auditOne(t, head, func(r *testRoot) { r.file("/etc/default/x", "x-ctl prime\n") })
+		s := auditOne(t, head, func(r *testRoot) {
+			r.file("/etc/default/x", "x-ctl prime\ndo_stop_cmd_override() {\n\tx-ctl save\n}\n")
+		})
 		assert.Equal(t, Needed, s.Class, whys(s))
-		assert.Equal(t, "/etc/default/x", findReason(s, "x-ctl prime").File)
+		r := findReason(s, "x-ctl save")
+		assert.Equal(t, "/etc/default/x", r.File)
+		assert.Equal(t, 3, r.Line)
+		// the configuration's own commands run for every action, not stop
+		assert.Equal(t, Reason{}, findReason(s, "x-ctl prime"))
 	})
 }
 
@@ -268,6 +274,14 @@ func TestLinks(t *testing.T) {
 	assert.Equal(t, []string{"rc0.d/K02b", "rc6.d/K02other"}, rep.Scripts[1].Links)
 	assert.Equal(t, 3, rep.Summary.ShutdownForksSaved)
 	assert.Equal(t, 3, rep.Summary.RebootForksSaved)
+}
+
+func TestStaleLinks(t *testing.T) {
+	links := []string{"rc0.d/K01a", "rc0.d/S30a", "rc6.d/K01a"}
+	assert.Equal(t, []string{"rc0.d/K01a"}, staleLinks(links, []string{"1", "6"}))
+	assert.Equal(t, []string{"rc0.d/K01a", "rc6.d/K01a"}, staleLinks(links, []string{}))
+	assert.Nil(t, staleLinks(links, []string{"0", "6"}))
+	assert.Nil(t, staleLinks(links, nil), "no Default-Stop field: nothing to compare with")
 }
 
 func TestUnreadableScript(t *testing.T) {

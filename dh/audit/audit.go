@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -52,6 +53,7 @@ func Audit(root string) (*Report, error) {
 	for _, n := range names {
 		r := auditScript(root, n)
 		r.Links = links[n]
+		r.StaleLinks = staleLinks(r.Links, r.DefaultStop)
 		rep.Scripts = append(rep.Scripts, r)
 	}
 	rep.Summary = summarize(rep.Scripts)
@@ -102,6 +104,23 @@ func stopLinks(root string) (map[string][]string, error) {
 		sort.Strings(l)
 	}
 	return links, nil
+}
+
+// staleLinks returns the K links in runlevels that Default-Stop (when
+// present) does not list.
+func staleLinks(links, defaultStop []string) []string {
+	if defaultStop == nil {
+		return nil
+	}
+	var stale []string
+	for _, l := range links {
+		level := strings.TrimSuffix(strings.TrimPrefix(linkDir(l), "rc"), ".d")
+		_, base, _ := strings.Cut(l, "/")
+		if strings.HasPrefix(base, "K") && !slices.Contains(defaultStop, level) {
+			stale = append(stale, l)
+		}
+	}
+	return stale
 }
 
 // linkDir returns the directory part of a link as stored in ScriptResult.Links.

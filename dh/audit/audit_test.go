@@ -58,6 +58,7 @@ func TestFixtureClassification(t *testing.T) {
 		{"klogd", Redundant, "", 43, "start-stop-daemon --stop", "signals the daemon"},
 		{"sysklogd", Redundant, "", 67, "start-stop-daemon --stop", "signals the daemon"},
 		{"makedev", Redundant, "", 24, "", "the stop branch is empty"},
+		{"gpm", Redundant, "", 30, "start-stop-daemon --stop", "signals the daemon"},
 		{"hellod", Redundant, frameworkPath, 0, "start-stop-daemon --stop", "framework's default do_stop_cmd"},
 		{"hwclock.sh", Needed, "", 65, "/sbin/hwclock --systohc", "saves the system clock to the hardware clock"},
 		{"alsa-utils", Needed, "", 51, "alsactl", "saves the mixer state"},
@@ -141,6 +142,11 @@ func TestFixtureLinksAndHeader(t *testing.T) {
 	// S links in rc0.d/rc6.d are run with "stop" by /etc/init.d/rc
 	assert.Equal(t, []string{"rc0.d/S30urandom", "rc6.d/S30urandom"}, got["urandom"].Links)
 	assert.Equal(t, []string{"rc0.d/S90halt"}, got["halt"].Links)
+	// gpm's header says Default-Stop: 1, its old links say otherwise
+	assert.Equal(t, []string{"rc0.d/K20gpm", "rc6.d/K20gpm"}, got["gpm"].StaleLinks)
+	assert.Empty(t, got["atd"].StaleLinks)
+	// S links are not compared with Default-Stop
+	assert.Empty(t, got["urandom"].StaleLinks)
 	// an empty Default-Stop is not an absent one
 	assert.NotNil(t, got["umountfs"].DefaultStop)
 	assert.Empty(t, got["umountfs"].DefaultStop)
@@ -157,12 +163,12 @@ func TestFixtureSummary(t *testing.T) {
 	rep, err := Audit(fixtureRoot)
 	require.NoError(t, err)
 	assert.Equal(t, Summary{
-		Scripts:            21,
-		Redundant:          10,
+		Scripts:            22,
+		Redundant:          11,
 		Needed:             8,
 		Unknown:            3,
-		ShutdownForksSaved: 10,
-		RebootForksSaved:   10,
+		ShutdownForksSaved: 11,
+		RebootForksSaved:   11,
 	}, rep.Summary)
 }
 

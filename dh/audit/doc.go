@@ -18,8 +18,11 @@
 // dependency-based boot. A link is resolved by its target's base name
 // (../init.d/NAME or /etc/init.d/NAME); links whose script is not a regular
 // file in etc/init.d are skipped, as rc skips them; README and other
-// entries are ignored. The result lists the links, and the Default-Stop
-// field of the script's LSB header.
+// entries are ignored. The result lists the links, the Default-Stop field
+// of the script's LSB header, and the stale links: K links in a runlevel
+// Default-Stop does not list, left over because "update-rc.d NAME
+// defaults" does nothing while any link exists (a script whose header
+// already says Default-Stop: 1 but whose rc0.d/rc6.d links predate it).
 //
 // # How the stop action is found
 //
@@ -104,7 +107,7 @@
 // WriteText prints a block per script and the summary; WriteJSON prints
 // the Report with the JSON field names documented on its types: "root",
 // "scripts" (each "name", "class", "reasons", "links", "lsb_header",
-// "default_stop"; each reason "kind", "file", "line", "command", "why",
+// "default_stop", "stale_links" when there are any; each reason "kind", "file", "line", "command", "why",
 // "via") and "summary" ("scripts", "redundant", "needed", "unknown",
 // "shutdown_forks_saved", "reboot_forks_saved").
 //

@@ -34,6 +34,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		default:
 			fmt.Fprintf(&b, "  default-stop: %s\n", strings.Join(s.DefaultStop, " "))
 		}
+		if len(s.StaleLinks) > 0 {
+			fmt.Fprintf(&b, "  stale links: %s (Default-Stop does not list their runlevel; update-rc.d defaults does not redo existing links)\n",
+				strings.Join(s.StaleLinks, " "))
+		}
 		for _, why := range s.Reasons {
 			fmt.Fprintf(&b, "  %-10s %s\n", why.Kind.String()+":", reasonText(s.Name, why))
 		}

@@ -72,6 +72,11 @@ type ScriptResult struct {
 	// DefaultStop is the header's Default-Stop field split into runlevels;
 	// nil when the field (or the header) is absent.
 	DefaultStop []string `json:"default_stop"`
+	// StaleLinks are the K links in a runlevel that DefaultStop does not
+	// list: the header changed after the links were made, and
+	// "update-rc.d NAME defaults" does not redo existing links. Empty when
+	// the field is absent.
+	StaleLinks []string `json:"stale_links,omitempty"`
 }
 
 // Reason is one finding about a stop action.
