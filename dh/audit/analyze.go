@@ -68,6 +68,7 @@ type analyzer struct {
 	seen    map[findingKey]bool
 	stack   []string
 	sourced map[string]bool
+	walked  map[string]bool
 	// opaque names the first sourced file the audit could not read: any
 	// later unknown command may be a function from it.
 	opaque string
@@ -93,6 +94,7 @@ func analyze(root, name string, src []byte) []Reason {
 		values:  map[string]*syntax.Word{},
 		seen:    map[findingKey]bool{},
 		sourced: map[string]bool{},
+		walked:  map[string]bool{},
 		printer: syntax.NewPrinter(syntax.SingleLine(true)),
 	}
 	lang, framework, err := interpreter(src)
@@ -661,7 +663,9 @@ func volatile(p string) bool {
 }
 
 // call follows a shell function, with the arguments as its positional
-// parameters. Recursion stops at the first repeat.
+// parameters. Recursion stops at the first repeat, and a function already
+// walked with the same arguments in the same part of the script is not
+// walked again (its findings are recorded already).
 func (a *analyzer) call(f *frame, name string, args []*syntax.Word) {
 	for _, s := range a.stack {
 		if s == name {
@@ -669,6 +673,11 @@ func (a *analyzer) call(f *frame, name string, args []*syntax.Word) {
 		}
 	}
 	vals, complete := a.expandArgs(f, args)
+	key := fmt.Sprintf("%q %v %v %v %d", name, vals, complete, a.inStop, len(a.funcs[name]))
+	if a.walked[key] {
+		return
+	}
+	a.walked[key] = true
 	a.stack = append(a.stack, name)
 	for _, def := range a.funcs[name] {
 		a.stmt(&frame{file: def.file, args: vals, complete: complete}, def.decl.Body)

@@ -1,10 +1,12 @@
 package audit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,6 +134,23 @@ func TestStopActionRules(t *testing.T) {
 			assert.Contains(t, whys(s), tt.why)
 		})
 	}
+}
+
+// TestCallFanOut: helpers calling helpers many times over are walked once
+// per argument list, not once per path through the call graph.
+func TestCallFanOut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("f0() { kill 1; }\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "f%d() { f%d; f%d; }\n", i, i-1, i-1)
+	}
+	b.WriteString("case \"$1\" in stop) f40 ;; esac\n")
+	start := time.Now()
+	s := auditOne(t, b.String())
+	assert.Less(t, time.Since(start), 5*time.Second, "calls are not memoized")
+	assert.Equal(t, Redundant, s.Class)
+	require.Len(t, s.Reasons, 1)
+	assert.Len(t, s.Reasons[0].Via, 41)
 }
 
 func TestSourcedFiles(t *testing.T) {
