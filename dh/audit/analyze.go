@@ -116,7 +116,8 @@ func analyze(root, name string, src []byte) []Reason {
 		a.frameworkStop(top)
 	case !a.dispatched:
 		a.note(Unknown, top, 0, "", `no case on the action ($1) found: cannot tell which code is the stop action`)
-	case len(a.reasons) == 0:
+	}
+	if len(a.reasons) == 0 {
 		a.reasons = append(a.reasons, Reason{Kind: Redundant, Line: a.branchLine,
 			Why: "the stop action only prints messages or tests state"})
 	}
@@ -175,7 +176,11 @@ func parseErrorLine(err error) (int, string) {
 
 // omitCheck finds scripts that put their daemon in /run/sendsigs.omit.d:
 // sendsigs spares such processes, so their stop action is the only one.
+// Any mention counts, except in sendsigs itself, which reads the list.
 func (a *analyzer) omitCheck(src []byte) {
+	if a.name == "sendsigs" {
+		return
+	}
 	for i, line := range strings.Split(string(src), "\n") {
 		if strings.Contains(line, "sendsigs.omit") {
 			a.reasons = append(a.reasons, Reason{Kind: Needed, Line: i + 1,
@@ -241,6 +246,12 @@ func (a *analyzer) countAssigns(file *syntax.File) {
 				dynamic(n.Param.Value)
 			}
 		case *syntax.CallExpr:
+			if len(n.Args) > 0 {
+				// VAR=value cmd: the value is for cmd only
+				for _, as := range n.Assigns {
+					dynamic(as.Name.Value)
+				}
+			}
 			if len(n.Args) > 1 {
 				if c := n.Args[0].Lit(); c == "read" || c == "getopts" {
 					for _, w := range n.Args[1:] {
@@ -322,11 +333,29 @@ func unescape(s string, quoted bool) string {
 	return b.String()
 }
 
-// param resolves a plain $NAME, ${NAME}, $1... or $0.
+// param resolves a plain $NAME, ${NAME}, $1... or $0, and the defaults
+// ${NAME-word} and ${NAME:-word}.
 func (a *analyzer) param(f *frame, p *syntax.ParamExp, depth int) (string, bool) {
 	if p.Param == nil || p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil ||
-		p.Repl != nil || p.Exp != nil || p.Names != 0 || p.NestedParam != nil || len(p.Modifiers) > 0 {
+		p.Repl != nil || p.Names != 0 || p.NestedParam != nil || len(p.Modifiers) > 0 {
 		return "", false
+	}
+	if p.Exp != nil {
+		if p.Exp.Op != syntax.DefaultUnset && p.Exp.Op != syntax.DefaultUnsetOrNull {
+			return "", false
+		}
+		plain := *p
+		plain.Exp = nil
+		v, ok := a.param(f, &plain, depth)
+		if !ok {
+			return "", false
+		}
+		// A known empty value counts as unset for both forms: the audit
+		// does not tell "set to empty" from "unset".
+		if v != "" {
+			return v, true
+		}
+		return a.resolveDepth(f, p.Exp.Word, depth+1)
 	}
 	name := p.Param.Value
 	if name == "0" {

@@ -122,6 +122,12 @@ func TestStopActionRules(t *testing.T) {
 		{"relative source", "case \"$1\" in stop) . ./helpers ;; esac\n", Unknown, "a relative path"},
 		{"dynamic source", "case \"$1\" in stop) . \"$LIB\" ; kill 1 ;; esac\n", Unknown, "sources a file named only at run time"},
 		{"killall5", "case \"$1\" in stop) killall5 -15 ;; esac\n", Needed, "the shutdown's own kill step"},
+		{"default on the action", "case ${1:-missing} in\n  (stop) sync ;;\nesac\n", Needed, "flushes"},
+		{"default used", "f() { case ${1:-stop} in stop) sync ;; esac; }\ncase \"$1\" in stop) f ;; esac\n", Needed, "flushes"},
+		{"other expansions are run-time", "case \"$1\" in stop) ${CMD#x} ;; esac\n", Unknown, "named only at run time"},
+		{"command-scoped assignment", "C=/bin/true foo\ncase \"$1\" in stop) $C ;; esac\n", Unknown, "named only at run time"},
+		{"halt -w", "case \"$1\" in stop) halt -w ;; esac\n", Needed, "writes the shutdown record to wtmp"},
+		{"reboot", "case \"$1\" in stop) reboot -d -f ;; esac\n", Needed, "reboots the machine"},
 		{"not a shell", "#!/usr/bin/perl\nprint 1;\n", Unknown, "interpreter /usr/bin/perl is not a shell"},
 		{"bash syntax under sh", "#!/bin/sh\ncase \"$1\" in stop) kill 1 <<< x ;; esac\n", Unknown, "cannot parse the script"},
 		{"bash syntax under bash", "#!/bin/bash\ncase \"$1\" in stop) [[ -f /x ]] && kill 1 ;; esac\n", Redundant, "signals"},
@@ -217,6 +223,10 @@ func TestInitDScriptFramework(t *testing.T) {
 		{"cleanup", head + "do_stop_cleanup() { rm -f /run/x/sock; }\n", Redundant, "removes a pidfile or runtime file", "do_stop > do_stop_cleanup"},
 		{"start hooks are not stop", head + "do_start_prepare() { x-ctl init; }\n", Redundant, "framework's default", "do_stop"},
 		{"preamble command", head + "x-check-config\n", Redundant, "framework's default", "do_stop"},
+		{"do_stop does nothing", head + "do_stop() { return 0; }\n", Redundant, "only prints messages", ""},
+		{"sourced under a guard", "#!/bin/sh\nif [ true != \"$INIT_D_SCRIPT_SOURCED\" ] ; then\n" +
+			"    set \"$0\" \"$@\"; INIT_D_SCRIPT_SOURCED=true . /lib/init/init-d-script\nfi\nDAEMON=/sbin/x\n",
+			Redundant, "framework's default", "do_stop"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,6 +260,19 @@ func TestInitDScriptFramework(t *testing.T) {
 		// the configuration's own commands run for every action, not stop
 		assert.Equal(t, Reason{}, findReason(s, "x-ctl prime"))
 	})
+}
+
+func TestSendsigsItselfIsNotRegistering(t *testing.T) {
+	src := "#!/bin/sh\ndo_stop() {\n\tfor f in /run/sendsigs.omit.d/*; do :; done\n\tkillall5 -15\n}\ncase \"$1\" in stop) do_stop ;; esac\n"
+	root := newRoot(t)
+	root.script("sendsigs", src, "rc0.d/S20")
+	root.script("other", src, "rc0.d/K20")
+	rep, err := Audit(root.dir)
+	require.NoError(t, err)
+	got := byName(t, rep)
+	assert.NotContains(t, whys(got["sendsigs"]), "sendsigs.omit.d")
+	assert.Contains(t, whys(got["sendsigs"]), "the shutdown's own kill step")
+	assert.Contains(t, whys(got["other"]), "registers its daemon in sendsigs.omit.d")
 }
 
 func TestDefaultStop(t *testing.T) {

@@ -113,6 +113,13 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	case "hwclock":
 		a.hwclock(f, args, line, text)
 		return
+	case "halt", "reboot", "poweroff":
+		if a.hasArg(f, args, "-w", "--wtmp-only") {
+			a.add(Needed, f, line, text, "writes the shutdown record to wtmp")
+		} else {
+			a.add(Needed, f, line, text, effects[base])
+		}
+		return
 	case "alsactl":
 		why := "talks to the sound hardware"
 		if a.hasArg(f, args, "store") {
