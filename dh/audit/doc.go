@@ -30,8 +30,8 @@
 // its shebang names bash (or mksh). The audit then walks the code that
 // "NAME stop" runs, with $1 set to "stop":
 //
-//   - A case statement on $1 is the dispatch: only the branch whose
-//     patterns match "stop" is the stop action (`stop)`,
+//   - A case statement on $1 (or ${1:-word}) is the dispatch: only the
+//     branch whose patterns match "stop" is the stop action (`stop)`,
 //     `stop|force-stop)`, `st*)`, a catch-all `*)`; `;&` and `;;&` are
 //     honoured). Other case statements, if/while bodies and both sides of
 //     && and || are all taken, except that string comparisons of known
@@ -42,7 +42,8 @@
 //     walked too.
 //   - Variables assigned exactly once to a value known without running
 //     anything (DAEMON=/usr/sbin/atd, PIDFILE=/var/run/$NAME.pid) are
-//     resolved; any other variable is a run-time value.
+//     resolved, as are ${VAR-word} and ${VAR:-word}; any other variable,
+//     and one assigned only for a command (VAR=x cmd), is a run-time value.
 //   - Sourced files: /lib/lsb/init-functions, /lib/init/vars.sh and
 //     /etc/default/rcS are known without reading them; other absolute
 //     paths are read from ROOT, parsed and walked; an absent
@@ -78,11 +79,14 @@
 //     get a specific reason: hwclock --systohc (saves the system clock),
 //     alsactl store (saves the mixer state), dd of=FILE and output
 //     redirections to a file outside /run (writes FILE), umount, swapoff,
-//     sync, poff (hangs up the PPP link), halt, start-stop-daemon --start
+//     sync, poff (hangs up the PPP link), halt, reboot, poweroff (halt -w:
+//     writes the wtmp record), start-stop-daemon --start
 //     and start_daemon; rm, touch, mkdir, chmod, cp, mv... of files
 //     outside /run change persistent state. A script that mentions
 //     sendsigs.omit anywhere is needed: sendsigs spares the processes
-//     listed in /run/sendsigs.omit.d, so their stop action is the only one.
+//     listed in /run/sendsigs.omit.d, so their stop action is the only one
+//     (sendsigs itself, which reads that list, is exempt; its killall5 is
+//     needed anyway).
 //   - unknown: the script cannot be parsed (with the parser's line), its
 //     interpreter is not a shell, no case on $1 is found (and it is not an
 //     init-d-script script), a command's name or a written file is only
@@ -91,9 +95,10 @@
 //     be a function from such a file.
 //
 // A script is needed if any finding is needed, else unknown if any is
-// unknown, else redundant. A stop branch that is empty, or a dispatch
-// without a branch for stop, is redundant: stop then does nothing, and the
-// fork/exec is all it costs.
+// unknown, else redundant. A stop branch that is empty, a dispatch without
+// a branch for stop, and a stop action that only prints messages are
+// redundant: the fork/exec is all they cost. Every result has at least one
+// reason.
 //
 // # Summary
 //
