@@ -22,6 +22,7 @@ const (
 
 var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
 	"render": render,
+	"audit":  auditCmd,
 }
 
 // Main runs the teardown command with args (without the program name) and returns its exit
