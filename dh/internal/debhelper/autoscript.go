@@ -54,7 +54,8 @@ type segment struct {
 }
 
 // parseSegments splits an autoscript file into blocks and other text. A
-// start marker without an end marker is not a block.
+// start marker not followed by an end marker before the next start marker
+// is not a block.
 func parseSegments(data string) []segment {
 	var segs []segment
 	var other strings.Builder
@@ -71,8 +72,11 @@ func parseSegments(data string) []segment {
 			other.WriteString(lines[i])
 			continue
 		}
-		end := slices.Index(lines[i+1:], blockEnd)
-		if end < 0 {
+		end := slices.IndexFunc(lines[i+1:], func(l string) bool {
+			_, start := blockTool(l)
+			return start || l == blockEnd
+		})
+		if end < 0 || lines[i+1+end] != blockEnd {
 			other.WriteString(lines[i])
 			continue
 		}
@@ -118,7 +122,8 @@ func bodyHash(body string) string {
 // owned replaced by bodies, wrapped with tool and version. The new blocks
 // take the place of the first replaced one; when none is replaced they are
 // appended, or for prerm and postrm prepended in reverse order, which is
-// what calling debhelper's autoscript once per body gives. Other text and
+// what calling debhelper's autoscript once per body gives (except that a
+// newline is added to a file that does not end in one). Other text and
 // other blocks are kept byte for byte. replaced tells whether old blocks
 // were found.
 func mergeBlocks(data, script, tool, version string, owned map[string]bool, bodies []string) (merged string, replaced bool) {
@@ -149,6 +154,9 @@ func mergeBlocks(data, script, tool, version string, owned map[string]bool, bodi
 		return out.String(), true
 	case prepends(script):
 		return group + data, false
+	case data != "" && !strings.HasSuffix(data, "\n"):
+		// debhelper would glue the marker to the unfinished line.
+		return data + "\n" + group, false
 	default:
 		return data + group, false
 	}
