@@ -275,7 +275,8 @@ type change struct {
 // Writing goes through a temporary file in the target's directory renamed
 // over the target; directories are created first. When creating a
 // directory or temporary file fails, everything created so far is removed
-// and the tree is as before. The renames come last; should one fail (which
+// and the tree is as before, directory modification times included. The
+// renames come last; should one fail (which
 // takes a fault such as a full or read-only file system appearing in
 // between), the files renamed before it stay changed.
 func (p *Plan) Commit() error {
@@ -542,6 +543,14 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 	var created []string // directories made, parents first
 	type temp struct{ tmp, final string }
 	var temps []temp
+	mtimes := map[string]time.Time{} // of existing directories we add entries to
+	touch := func(dir string) {
+		if _, ok := mtimes[dir]; !ok {
+			if fi, err := os.Stat(dir); err == nil {
+				mtimes[dir] = fi.ModTime()
+			}
+		}
+	}
 	defer func() {
 		if err == nil {
 			return
@@ -551,6 +560,9 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 		}
 		for i := len(created) - 1; i >= 0; i-- {
 			os.Remove(created[i])
+		}
+		for dir, mtime := range mtimes {
+			os.Chtimes(dir, time.Time{}, mtime)
 		}
 	}()
 	mkdir := func(dir string) error {
@@ -565,6 +577,9 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 			if d == filepath.Dir(d) {
 				break
 			}
+		}
+		if len(missing) > 0 {
+			touch(filepath.Dir(missing[len(missing)-1]))
 		}
 		for i := len(missing) - 1; i >= 0; i-- {
 			if err := os.Mkdir(missing[i], 0o755); err != nil {
@@ -590,6 +605,9 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 		if err := mkdir(filepath.Dir(final)); err != nil {
 			return err
 		}
+		if !slices.Contains(created, filepath.Dir(final)) {
+			touch(filepath.Dir(final))
+		}
 		f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".*.tmp")
 		if err != nil {
 			return err
@@ -611,12 +629,11 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 	}
 	for i, t := range temps {
 		if err := os.Rename(t.tmp, t.final); err != nil {
-			temps = temps[i:]
-			created = nil
+			temps, created, mtimes = temps[i:], nil, nil
 			return err
 		}
 	}
-	temps, created = nil, nil
+	temps, created, mtimes = nil, nil, nil
 	for _, c := range changes {
 		if c.remove {
 			if err := os.Remove(p.abs(c.path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
