@@ -207,7 +207,7 @@ func (p *Plan) InstallFile(src, dst string, mode os.FileMode) {
 	}
 }
 
-// Remove removes the file (or empty directory) name if it exists.
+// Remove removes the file (or symbolic link) name if it exists.
 func (p *Plan) Remove(name string) {
 	p.addFile(name, &fileOp{remove: true})
 }
@@ -282,6 +282,9 @@ type change struct {
 func (p *Plan) Commit() error {
 	if len(p.problems) > 0 {
 		return errors.New(strings.Join(p.problems, "\n"))
+	}
+	if p.Tool == "" || p.Version == "" || strings.ContainsAny(p.Tool+p.Version, " \t\n/") {
+		return fmt.Errorf("tool %q and version %q must be non-empty words without \"/\"", p.Tool, p.Version)
 	}
 	if strings.ContainsAny(p.Scope, "\t\n") {
 		return fmt.Errorf("scope %q contains a tab or newline", p.Scope)
@@ -414,17 +417,26 @@ func (p *Plan) compute() (changes []change, dirs []string, log []string, err err
 			if !claim(s.key, "a staged file") {
 				continue
 			}
+			if op.remove {
+				fi, err := os.Lstat(p.abs(s.key))
+				switch {
+				case errors.Is(err, fs.ErrNotExist):
+				case err != nil:
+					problems = append(problems, describe(s.key, err))
+				case fi.IsDir():
+					problems = append(problems, fmt.Sprintf("%s: is a directory, not removed", s.key))
+				default:
+					changes = append(changes, change{path: s.key, remove: true})
+					log = append(log, "rm -f "+escapeShell(s.key))
+				}
+				continue
+			}
 			old, mode, exists, err := p.readFile(s.key)
 			if err != nil {
 				problems = append(problems, err.Error())
 				continue
 			}
 			switch {
-			case op.remove:
-				if exists {
-					changes = append(changes, change{path: s.key, remove: true})
-					log = append(log, "rm -f "+escapeShell(s.key))
-				}
 			case op.src != "":
 				fi, err := os.Stat(p.abs(op.src))
 				if err != nil {

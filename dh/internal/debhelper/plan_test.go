@@ -132,6 +132,7 @@ func TestPlanProblemsWriteNothing(t *testing.T) {
 			"debian/nope: no such file or directory"},
 		{"directory over a file", func(p *Plan) { p.MkdirAll("debian/hello.default") },
 			"debian/hello.default: exists and is not a directory"},
+		{"removing a directory", func(p *Plan) { p.Remove("debian/hello") }, "debian/hello: is a directory, not removed"},
 		{"newline in substvar", func(p *Plan) { p.AddSubstvar("hello", "misc:Depends", "a\nb") },
 			`substvar misc:Depends: value must not contain a newline: "a\nb"`},
 	}
@@ -150,6 +151,17 @@ func TestPlanProblemsWriteNothing(t *testing.T) {
 	}
 }
 
+func TestPlanBadIdentity(t *testing.T) {
+	root := newStagingTree(t)
+	for _, p := range []*Plan{NewPlan(root, "dh teardown", "1", nil), NewPlan(root, "dh_teardown", "", nil), NewPlan(root, "dh_x", "1/2", nil)} {
+		p.AddAutoscript("hello", "postinst", "x")
+		assert.ErrorContains(t, p.Commit(), "must be non-empty words")
+	}
+	p := NewPlan(root, "dh_teardown", "1", nil)
+	p.Scope = "a\tb"
+	assert.ErrorContains(t, p.Commit(), "contains a tab or newline")
+}
+
 func TestPlanBadLedger(t *testing.T) {
 	root := newStagingTree(t)
 	writeTree(t, root, map[string]string{"debian/.debhelper/generated/hello/autoscript-owners": "garbage\n"})
@@ -164,4 +176,15 @@ func TestPlanBadLedger(t *testing.T) {
 
 func TestEscapeShell(t *testing.T) {
 	assert.Equal(t, `a\$b\;c "x y\$z\"" plain/path-1.2`, escapeShell("a$b;c", `x y$z"`, "plain/path-1.2"))
+}
+
+func TestPlanRemovesDanglingSymlink(t *testing.T) {
+	root := newStagingTree(t)
+	link := filepath.Join(root, "debian/hello/etc/init.d/gone")
+	require.NoError(t, os.Symlink("nowhere", link))
+	p := NewPlan(root, "dh_installinit", "0.1.0", nil)
+	p.Remove("debian/hello/etc/init.d/gone")
+	require.NoError(t, p.Commit())
+	_, err := os.Lstat(link)
+	assert.ErrorIs(t, err, os.ErrNotExist)
 }
