@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -26,6 +27,11 @@ func Tool(command string) string { return command + "/" + Version }
 type Tree struct {
 	Dir    string
 	Source *maintscript.Source
+	// MainPackage is the package whose files may omit the "PKG." prefix (debhelper's
+	// --mainpackage; by default the first binary package).
+	MainPackage string
+	// Host selects the debian/PKG.NAME.ARCH and .OS variants of files.
+	Host debhelper.Host
 }
 
 // OpenTree reads debian/control, debian/changelog and debian/compat under dir.
@@ -38,29 +44,33 @@ func OpenTree(dir string) (*Tree, maintscript.Diagnostics) {
 	if src == nil {
 		return nil, diags
 	}
-	return &Tree{Dir: dir, Source: src}, diags
+	return &Tree{Dir: dir, Source: src, MainPackage: src.Packages[0].Name}, diags
 }
 
-// path returns the path of rel (slash-separated, relative to the tree) on disk.
-func (t *Tree) path(rel string) string { return filepath.Join(t.Dir, filepath.FromSlash(rel)) }
+// Packages returns the binary packages of debian/control as debhelper's package selection
+// takes them.
+func (t *Tree) Packages() []debhelper.Package {
+	pkgs := make([]debhelper.Package, len(t.Source.Packages))
+	for i, p := range t.Source.Packages {
+		pkgs[i] = debhelper.Package{Name: p.Name, Architecture: p.Architecture, BuildProfiles: p.BuildProfiles}
+	}
+	return pkgs
+}
 
-// isFirst reports whether pkg is the first binary package, whose debian/ files may omit
-// the "PKG." prefix.
-func (t *Tree) isFirst(pkg string) bool { return t.Source.Packages[0].Name == pkg }
+// Path returns the path of rel (slash-separated, relative to the tree) on disk.
+func (t *Tree) Path(rel string) string { return filepath.Join(t.Dir, filepath.FromSlash(rel)) }
 
-// pkgFile returns the relative path of debian/PKG.NAME, or debian/NAME for the first
-// package, whichever exists first, and whether one does.
+// isMain reports whether pkg's debian/ files may omit the "PKG." prefix.
+func (t *Tree) isMain(pkg string) bool { return t.MainPackage == pkg }
+
+// pkgFile finds debian/PKG.NAME (or a variant) as debhelper does and returns its path
+// relative to the tree.
 func (t *Tree) pkgFile(pkg, name string) (string, bool) {
-	candidates := []string{"debian/" + pkg + "." + name}
-	if t.isFirst(pkg) {
-		candidates = append(candidates, "debian/"+name)
+	p, ok := debhelper.PkgFile(t.Path("debian"), pkg, t.isMain(pkg), name, t.Host)
+	if !ok {
+		return "", false
 	}
-	for _, c := range candidates {
-		if info, err := os.Stat(t.path(c)); err == nil && info.Mode().IsRegular() {
-			return c, true
-		}
-	}
-	return "", false
+	return "debian/" + filepath.Base(p), true
 }
 
 // StagedInitScript is the path, relative to the tree, of the init script NAME as staged for
@@ -88,7 +98,7 @@ func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscr
 	if !ok {
 		return in, nil
 	}
-	data, err := os.ReadFile(t.path(file))
+	data, err := os.ReadFile(t.Path(file))
 	if err != nil {
 		return in, fileError(file, err)
 	}
@@ -116,18 +126,18 @@ func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscr
 func (t *Tree) initScript(pkg, name string, from ScriptSource) (maintscript.InitScript, bool, error) {
 	candidates := []string{StagedInitScript(pkg, name)}
 	if from == StagedOrSource {
-		if _, err := os.Stat(t.path("debian/" + pkg)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(t.Path("debian/" + pkg)); errors.Is(err, fs.ErrNotExist) {
 			candidates = []string{"debian/" + pkg + "." + name + ".init"}
 			if name == pkg {
 				candidates = append(candidates, "debian/"+pkg+".init")
-				if t.isFirst(pkg) {
+				if t.isMain(pkg) {
 					candidates = append(candidates, "debian/init")
 				}
 			}
 		}
 	}
 	for _, c := range candidates {
-		data, err := os.ReadFile(t.path(c))
+		data, err := os.ReadFile(t.Path(c))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
@@ -147,7 +157,7 @@ func (t *Tree) maintscriptConffiles(pkg string) (map[string]bool, maintscript.Di
 	if !ok {
 		return removed, nil
 	}
-	data, err := os.ReadFile(t.path(file))
+	data, err := os.ReadFile(t.Path(file))
 	if err != nil {
 		return removed, fileError(file, err)
 	}

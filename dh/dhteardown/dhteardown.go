@@ -1,0 +1,104 @@
+// Package dhteardown is the dh_teardown command: it reads each package's declaration file
+// (debian/PKG.teardown, or debian/teardown for the main package), checks it against what
+// dh_installinit staged and the version being built, rewrites the LSB header of multiuser
+// daemons' staged init scripts, and adds the maintainer-script blocks of DESIGN §4 to
+// debian/PKG.SCRIPT.debhelper. It writes everything or, on any problem, nothing; a second run
+// changes no byte.
+package dhteardown
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dh-teardown/dh-teardown/dh"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
+	"github.com/dh-teardown/dh-teardown/maintscript"
+)
+
+// Command is the command's name, as its messages and block markers give it.
+const Command = "dh_teardown"
+
+// Promise tells dh (which reads it from the executable) that dh_teardown has nothing to do
+// for a package without a debian/PKG.teardown file, so that dh can skip running it.
+const Promise = "\n# PROMISE: DH NOOP WITHOUT teardown\n"
+
+// Main runs dh_teardown in the source tree dir with args (without the command name) and the
+// environment env, and returns its exit status: 0, 1 for bad input (every problem printed),
+// 2 for a bad command line.
+func Main(dir string, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	opts, err := debhelper.ParseOptions(args, env, nil)
+	if err != nil {
+		return debhelper.ReportError(stderr, Command, err)
+	}
+	if opts.Help {
+		fmt.Fprintf(stdout, "usage: %s [debhelper options]\nsee dh_teardown(1)%s", Command, Promise)
+		return 0
+	}
+	for _, w := range opts.Warnings {
+		debhelper.Warning(stderr, Command, w)
+	}
+	if len(opts.Args) > 0 {
+		return debhelper.ReportError(stderr, Command, &debhelper.UsageError{Problems: []string{fmt.Sprintf("unexpected argument %q: dh_teardown takes only options", opts.Args[0])}})
+	}
+	tree, diags := dh.OpenTree(dir)
+	if tree == nil {
+		return printDiagnostics(stderr, diags)
+	}
+	host, err := debhelper.LookupHost(env)
+	if err != nil {
+		return debhelper.ReportError(stderr, Command, err)
+	}
+	tree.Host = host
+	tree.MainPackage = debhelper.MainPackage(opts, tree.Packages())
+	pkgs, err := debhelper.SelectPackages(opts, tree.Packages(), host.Arch)
+	if err != nil {
+		return debhelper.ReportError(stderr, Command, err)
+	}
+	outputs, gdiags := tree.Generate(pkgs, dh.Staged)
+	diags = append(diags, gdiags...)
+	if diags.HasErrors() {
+		return printDiagnostics(stderr, diags)
+	}
+	printDiagnostics(stderr, diags) // the warnings
+
+	plan := debhelper.NewPlan(dir, Command, dh.Version, opts)
+	plan.Out = stdout
+	for _, pkg := range pkgs {
+		plan.ClaimPackage(pkg)
+	}
+	for _, o := range outputs {
+		for _, f := range o.Fragments {
+			plan.AddAutoscript(o.Package, f.Script, f.Text)
+		}
+		for name, script := range o.InitScripts {
+			path := dh.StagedInitScript(o.Package, name)
+			mode := os.FileMode(0o755)
+			if info, err := os.Stat(tree.Path(path)); err == nil {
+				mode = info.Mode().Perm()
+			}
+			plan.WriteFile(path, script, mode)
+		}
+		if opts.Verbose {
+			for _, n := range o.Notes {
+				fmt.Fprintf(stdout, "\t# %s: %s: %s\n", n.Package, n.Subject, n.Text)
+			}
+		}
+	}
+	if err := plan.Commit(); err != nil {
+		return debhelper.ReportError(stderr, Command, err)
+	}
+	return 0
+}
+
+// printDiagnostics prints every diagnostic, "dh_teardown: FILE:LINE: MESSAGE", and returns 1
+// when one is an error.
+func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
+	for _, d := range diags {
+		fmt.Fprintf(w, "%s: %s\n", Command, d.String())
+	}
+	if diags.HasErrors() {
+		return 1
+	}
+	return 0
+}
