@@ -11,10 +11,16 @@ import (
 // hello-legacyd in 1.0 and 1.1 (Removed-In: 2.0).
 var helloDaemons = map[string]string{"hellod": "hello", "hello-legacyd": "hello"}
 
+// helloInfo is the info document hello 1.x ships in /usr/share/info (registered by
+// install-info's trigger, Removed-In: 2.0).
+const helloInfo = "/usr/share/info/hello-old.info.gz"
+
 // newHello opens a scenario for the hello example.
 func newHello(t *testing.T) *scenario {
 	t.Parallel()
-	return newScenario(t, helloDaemons)
+	s := newScenario(t, helloDaemons)
+	s.infos[helloInfo] = "hello"
+	return s
 }
 
 // purge removes and purges hello and checks that nothing is left (the invariant checks the

@@ -23,6 +23,8 @@ type scenario struct {
 	// daemons maps every init script any version of the packages under test ships to its
 	// package.
 	daemons map[string]string
+	// infos maps the files of explicitly registered info documents to their package.
+	infos map[string]string
 	// disabled holds the daemons the administrator disabled (update-rc.d NAME disable).
 	disabled map[string]bool
 	// before is the root before the first install.
@@ -36,7 +38,7 @@ func newScenario(t *testing.T, daemons map[string]string) *scenario {
 	r := dpkgroot.New(t)
 	before, err := r.Snapshot()
 	require.NoError(t, err)
-	return &scenario{t: t, r: r, daemons: daemons, disabled: map[string]bool{}, before: before}
+	return &scenario{t: t, r: r, daemons: daemons, infos: map[string]string{}, disabled: map[string]bool{}, before: before}
 }
 
 // dpkg runs dpkg with args, requires it to succeed and checks the invariant.
@@ -148,13 +150,8 @@ func (s *scenario) disable(name string) {
 // package is known to dpkg any more, also that the root is as before the first install.
 func (s *scenario) check(step string) {
 	s.t.Helper()
-	names := make([]string, 0, len(s.daemons))
-	for name := range s.daemons {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	pkgs := map[string]bool{}
-	for _, name := range names {
+	for _, name := range sortedKeys(s.daemons) {
 		pkg := s.daemons[name]
 		pkgs[pkg] = true
 		st := s.status(pkg)
@@ -176,6 +173,17 @@ func (s *scenario) check(step string) {
 			}
 			assert.Equal(s.t, want, linkKinds(s.r.RCLinks(name)), "%s: rc links of %s (%s %s is %s)", step, name, pkg, s.version(pkg), st)
 		}
+	}
+	for _, file := range sortedKeys(s.infos) {
+		pkg := s.infos[file]
+		pkgs[pkg] = true
+		st := s.status(pkg)
+		if st != "installed" && st != "config-files" && st != "not-installed" {
+			continue
+		}
+		_, err := s.r.ReadFile(file)
+		shipped := st == "installed" && err == nil
+		assert.Equal(s.t, shipped, s.infoRegistered(file), "%s: %s is registered in %s exactly when %s ships it (%s %s is %s)", step, file, infoDir, pkg, pkg, s.version(pkg), st)
 	}
 	allGone := true
 	for pkg := range pkgs {
@@ -259,4 +267,27 @@ func (s *scenario) pid(name string) int {
 		return 0
 	}
 	return pid
+}
+
+// infoDir is the info directory the explicitly registered documents are registered in.
+const infoDir = "/usr/share/info/dir"
+
+// infoRegistered reports whether the info directory has an entry pointing at the document
+// file (by its base name without .info: "* Title: (NAME).").
+func (s *scenario) infoRegistered(file string) bool {
+	s.t.Helper()
+	dir, err := s.r.ReadFile(infoDir)
+	require.NoError(s.t, err)
+	name := strings.TrimSuffix(strings.TrimSuffix(path.Base(file), ".gz"), ".info")
+	return strings.Contains(string(dir), "("+name+")")
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
