@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -44,7 +45,16 @@ var relations = map[string]relation{
 func parseVersion(v string) (parsed version.Version, warning string, err error) {
 	perr := parsed.UnmarshalControl(v)
 	if perr == nil {
-		return parsed, "", nil
+		// dpkg also rejects what the library lets through: "1.0-", "1:-1".
+		trimmed := strings.TrimSpace(v)
+		switch {
+		case strings.HasSuffix(trimmed, "-"):
+			perr = errors.New("revision number is empty")
+		case parsed.Version == "":
+			perr = errors.New("version number is empty")
+		default:
+			return parsed, "", nil
+		}
 	}
 	msg := perr.Error()
 	if strings.HasPrefix(msg, "version number does not start with digit") || strings.HasPrefix(msg, "invalid character") {
@@ -121,9 +131,13 @@ func dpkgTool(c *call) int {
 			c.errorf("error: --validate-version takes one <version> argument")
 			return 2
 		}
-		var v version.Version
-		if err := v.UnmarshalControl(ops[0]); err != nil {
-			c.errorf("error: version '%s' has bad syntax: %s", ops[0], err)
+		_, warning, err := parseVersion(ops[0])
+		switch {
+		case err != nil:
+			c.errorf("error: %s", err)
+			return 2
+		case warning != "":
+			c.errorf("warning: %s", warning)
 			return 1
 		}
 		return 0
@@ -231,9 +245,10 @@ func conffileHelper(c *call, command string, args []string, paths int) int {
 		}
 	}
 	if last != "" {
-		var v version.Version
-		if err := v.UnmarshalControl(last); err != nil {
-			return helperError(c, fmt.Sprintf("dpkg: error: version '%s' has bad syntax: %s", last, err))
+		if _, warning, err := parseVersion(last); err != nil {
+			return helperError(c, "dpkg: error: "+err.Error())
+		} else if warning != "" {
+			return helperError(c, "dpkg: warning: "+warning)
 		}
 	}
 	h := &helper{c: c, pkg: pkg, root: c.getenv("DPKG_ROOT")}
