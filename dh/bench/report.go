@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// report is everything one run of bench measured.
+type report struct {
+	started     time.Time
+	took        time.Duration
+	commandLine string
+	toolsDir    string // the tmpfs the tools part ran on, "" for the work directory
+	tools       []toolResult
+	downtime    []downtimeResult
+	links       []linkCount
+}
+
+// Targets of DESIGN §6.
+const (
+	targetSpeedup   = 10.0
+	targetDowntime  = 10 * time.Millisecond
+	debhelperPrefix = "dh_installinit (debhelper"
+)
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+// markdown renders the report.
+func (r *report) markdown(machine []string) string {
+	var b strings.Builder
+	b.WriteString("# Benchmarks\n\n")
+	b.WriteString("Written by `make bench` (the program `dh/bench`; see its doc comment for what each part measures and how).\n")
+	fmt.Fprintf(&b, "Run of %s, %s in all, as `bench %s`.\n\n", r.started.UTC().Format("2006-01-02 15:04 MST"), r.took.Round(time.Second), r.commandLine)
+	b.WriteString("## Machine\n\n")
+	for _, line := range machine {
+		b.WriteString("* " + line + "\n")
+	}
+	b.WriteString("\n")
+	if len(r.tools) > 0 {
+		r.toolsSection(&b)
+	}
+	if len(r.downtime) > 0 {
+		r.downtimeSection(&b)
+	}
+	if len(r.links) > 0 {
+		r.linksSection(&b)
+	}
+	return b.String()
+}
+
+func (r *report) toolsSection(b *strings.Builder) {
+	b.WriteString("## Commands: dh_installinit and dh_teardown\n\n")
+	fmt.Fprintf(b, "Each command on a fresh copy of a generated tree (`trees.ManySource`: every package ships a daemon with "+
+		"`debian/PKG.init`, `.default` and a `.teardown` declaring it multiuser and a second daemon removed), %d runs, "+
+		"interleaved; no package selection option (all packages); dpkg-architecture variables in the environment as "+
+		"dpkg-buildpackage sets them. dh_teardown runs on the tree as debhelper's dh_installinit left it.", len(r.tools[0].runs))
+	if r.toolsDir != "" {
+		fmt.Fprintf(b, " The trees are on a tmpfs (%s), so that the figures are the commands' own rather than this machine's disk.", r.toolsDir)
+	}
+	b.WriteString("\n\n")
+	b.WriteString("| packages | command | median wall | fastest | peak RSS |\n|---:|---|---:|---:|---:|\n")
+	for _, t := range r.tools {
+		fastest := slices.MinFunc(t.runs, func(a, b toolRun) int { return int(a.wall - b.wall) })
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %d KB |\n", t.packages, t.tool, ms(t.median()), ms(fastest.wall), t.peakKB())
+	}
+	b.WriteString("\nRatios against debhelper's dh_installinit on the same tree (speed-up: its median wall time over ours; " +
+		"memory: our peak RSS over its). Target: at least 10× faster, memory no higher.\n\n")
+	b.WriteString("| packages | command | speed-up | speed target | memory ratio | memory target |\n|---:|---|---:|---|---:|---|\n")
+	for _, t := range r.tools {
+		if strings.HasPrefix(t.tool, debhelperPrefix) {
+			continue
+		}
+		var base toolResult
+		for _, d := range r.tools {
+			if d.packages == t.packages && strings.HasPrefix(d.tool, debhelperPrefix) {
+				base = d
+			}
+		}
+		speedup := float64(base.median()) / float64(t.median())
+		memory := float64(t.peakKB()) / float64(base.peakKB())
+		fmt.Fprintf(b, "| %d | %s | %.1f× | %s | %.2f | %s |\n", t.packages, t.tool, speedup, verdict(speedup >= targetSpeedup), memory, verdict(memory <= 1))
+	}
+	b.WriteString("\n")
+}
+
+func (r *report) downtimeSection(b *strings.Builder) {
+	b.WriteString("## Daemon downtime during an upgrade\n\n")
+	fmt.Fprintf(b, "`dpkg -i lcpol-POLICY_2.0_all.deb [lcbig-01 … lcbig-10]` over 1.0 in a throwaway root (the policy's package "+
+		"first on the command line, so it is unpacked before the large ones; each large package is 50 MB of random data, "+
+		"uncompressed), %d runs each. Downtime is the total time the daemon's pid file named no live process, "+
+		"polled every %s from inside the root. The restart time is the same measure around `invoke-rc.d NAME restart` "+
+		"(the test daemon's init script: start-stop-daemon --stop --retry, then --start and wait until the daemon logged its start).\n\n",
+		len(r.downtime[0].downs), pollInterval)
+	b.WriteString("| policy | other packages | median downtime | max downtime | outages | median dpkg run | median restart time |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, d := range r.downtime {
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %d | %s | %s |\n", d.policy, d.others, ms(medianOf(d.downs)), ms(slices.Max(d.downs)),
+			slices.Max(d.outages), ms(medianOf(d.dpkg)), ms(medianOf(d.restarts)))
+	}
+	b.WriteString("\nTarget (restart policy): downtime within 10 ms of the restart time, and independent of the other packages " +
+		"(medians with 0 and 10 within 10 ms of each other).\n\n")
+	var restart []downtimeResult
+	for _, d := range r.downtime {
+		if d.policy == "restart" {
+			restart = append(restart, d)
+		}
+	}
+	for _, d := range restart {
+		diff := medianOf(d.downs) - medianOf(d.restarts)
+		fmt.Fprintf(b, "* restart, %d other packages: downtime − restart time = %s: %s\n", d.others, ms(diff), verdict(diff.Abs() <= targetDowntime))
+	}
+	if len(restart) >= 2 {
+		diff := medianOf(restart[len(restart)-1].downs) - medianOf(restart[0].downs)
+		fmt.Fprintf(b, "* restart, %d vs %d other packages: difference %s: %s\n", restart[len(restart)-1].others, restart[0].others, ms(diff), verdict(diff.Abs() <= targetDowntime))
+	}
+	b.WriteString("\n")
+}
+
+func (r *report) linksSection(b *strings.Builder) {
+	b.WriteString("## Stop links for halt and reboot\n\n")
+	b.WriteString("lcmany 1.0 (20 daemons, plain debhelper: Default-Stop 0 1 6) installed in a throwaway root, then upgraded in one " +
+		"dpkg run to 1.1, whose `debian/PKG.teardown` declares each daemon multiuser since 1.1. Each K link in rc0.d or rc6.d " +
+		"is one init script (a shell) run at every halt or reboot.\n\n")
+	b.WriteString("| state | K links in rc0.d | K links in rc6.d | of them lcmany's | lcmany daemons registered | running |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, c := range r.links {
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d/%d | %d/%d |\n", c.when, c.rc0, c.rc6, c.ours, c.withLinks, c.totalDaems, c.running, c.totalDaems)
+	}
+	b.WriteString("\n")
+}
