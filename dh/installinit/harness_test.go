@@ -22,8 +22,8 @@ import (
 
 const (
 	debhelperInstallinit = "/usr/bin/dh_installinit"
-	oldVersion        = "1.0-1"
-	newVersion        = "1.1-1"
+	oldVersion           = "1.0-1"
+	newVersion           = "1.1-1"
 )
 
 // needRoot skips a test that needs root (mount namespaces, tmpfs), except under CI=true,
