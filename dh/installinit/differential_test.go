@@ -19,6 +19,8 @@ type diffCase struct {
 	calls, ours [][]string
 	// fails says that the (last) call fails for both.
 	fails bool
+	// env is added to the environment of every call.
+	env []string
 }
 
 var diffCases = []diffCase{
@@ -72,9 +74,15 @@ var diffCases = []diffCase{
 	{name: "compat10-only-scripts", tree: "compat10", compat: 10, calls: [][]string{{"-o", "-phello"}}},
 	{name: "compat11-upstart", tree: "compat10", compat: 11, calls: [][]string{{}}},
 	{name: "compat12-upstart", tree: "compat10", compat: 12, calls: [][]string{{}}, fails: true},
+	// Inside a dh override target: one call for some packages, then the remaining ones.
+	{name: "remaining-packages", tree: "compat10", compat: 10, env: []string{"DH_INTERNAL_OVERRIDE=dh_installinit"},
+		calls: [][]string{{"-phello-unit", "--no-start"}, {"--remaining-packages"}}},
+	{name: "remaining-packages-names", tree: "multi", compat: 13, env: []string{"DH_INTERNAL_OVERRIDE=dh_installinit"},
+		calls: [][]string{{"-phellod", "-d"}, {"--remaining-packages", "--name=hellod"}}},
 	// The extension --on-upgrade against the debhelper options it stands for.
 	{name: "on-upgrade-restart", tree: "basic", compat: 13, calls: [][]string{{}}, ours: [][]string{{"--on-upgrade=restart"}}},
 	{name: "on-upgrade-stop-then-start", tree: "basic", compat: 13, calls: [][]string{{"--no-restart-after-upgrade"}}, ours: [][]string{{"--on-upgrade=stop-then-start"}}},
+	{name: "on-upgrade-agreeing-flags", tree: "basic", compat: 13, calls: [][]string{{"--no-restart-after-upgrade", "-r"}}, ours: [][]string{{"--on-upgrade=none", "--no-restart-after-upgrade", "-r"}}},
 	{name: "on-upgrade-none", tree: "multi", compat: 12, calls: [][]string{{"-phello", "--name=hellod", "--no-stop-on-upgrade"}}, ours: [][]string{{"-phello", "--name=hellod", "--on-upgrade=none"}}},
 }
 
@@ -89,7 +97,7 @@ func TestDifferential(t *testing.T) {
 	for _, c := range diffCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			env := buildEnv(t)
+			env := buildEnv(t, c.env...)
 			theirs := copyTree(t, c.tree, c.compat)
 			mine := copyTree(t, c.tree, c.compat)
 			ourCalls := c.ours

@@ -84,12 +84,24 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		return debhelper.ReportError(stderr, Command, err)
 	}
 
+	if c.RemainingPackages {
+		if pkgs = remaining(tree, pkgs); len(pkgs) == 0 {
+			debhelper.Warning(stderr, Command, noPackages(tree, host.Arch))
+			return 0
+		}
+	}
+
 	r := &run{c: c, tree: tree, compat: compat, stderr: stderr}
 	r.plan = debhelper.NewPlan(dir, Command, dh.Version, c.Options)
 	r.plan.Scope = c.scope()
 	r.plan.Out = stdout
 	for _, pkg := range pkgs {
 		r.pkg(pkg)
+	}
+	if env("DH_INTERNAL_OVERRIDE") != "" && !c.NoAct {
+		for _, pkg := range pkgs {
+			r.logRun(pkg)
+		}
 	}
 	if c.multiuser && r.daemons == 0 && !r.diags.HasErrors() {
 		r.diags = append(r.diags, maintscript.Diagnostic{Severity: maintscript.Error, Message: "multiuser: no package acted on installs an init script"})
@@ -99,6 +111,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	if err := r.plan.Commit(); err != nil {
 		return debhelper.ReportError(stderr, Command, err)
+	}
+	if c.Verbose {
+		for _, n := range r.notes {
+			fmt.Fprintf(stdout, "\t# %s: %s: %s\n", n.Package, n.Subject, n.Text)
+		}
 	}
 	return 0
 }
@@ -120,6 +137,60 @@ func compatLevel(declared int, env func(string) string) (int, error) {
 	return level, nil
 }
 
+// logFile is where debhelper records, inside dh override targets, which commands have acted
+// on a package, for --remaining-packages.
+func logFile(pkg string) string { return "debian/" + pkg + ".debhelper.log" }
+
+// loggedRun reports whether debian/PKG.debhelper.log records a run of this command.
+func loggedRun(tree *dh.Tree, pkg string) (log []byte, logged bool) {
+	log, _ = os.ReadFile(tree.Path(logFile(pkg)))
+	for _, line := range strings.Split(string(log), "\n") {
+		if line == Command {
+			return log, true
+		}
+	}
+	return log, false
+}
+
+// remaining drops the packages this command has already acted on in the current dh
+// override target (--remaining-packages).
+func remaining(tree *dh.Tree, pkgs []string) []string {
+	var left []string
+	for _, pkg := range pkgs {
+		if _, logged := loggedRun(tree, pkg); !logged {
+			left = append(left, pkg)
+		}
+	}
+	return left
+}
+
+// noPackages is debhelper's warning when nothing is left to act on.
+func noPackages(tree *dh.Tree, hostArch string) string {
+	seen := map[string]bool{}
+	var archs []string
+	for _, p := range tree.Packages() {
+		if a := strings.TrimSpace(p.Architecture); !seen[a] {
+			seen[a] = true
+			archs = append(archs, a)
+		}
+	}
+	sort.Strings(archs)
+	return fmt.Sprintf("No packages to build. Possible architecture mismatch: %s, want: %s", hostArch, strings.Join(archs, " "))
+}
+
+// logRun records, as debhelper does when dh runs an override target, that this command
+// acted on pkg; unlike debhelper it adds the line only once.
+func (r *run) logRun(pkg string) {
+	log, logged := loggedRun(r.tree, pkg)
+	if logged {
+		return
+	}
+	if len(log) > 0 && !strings.HasSuffix(string(log), "\n") {
+		log = append(log, '\n')
+	}
+	r.plan.WriteFile(logFile(pkg), append(log, Command+"\n"...), 0o644)
+}
+
 // run is one invocation working through its packages.
 type run struct {
 	c       *config
@@ -128,6 +199,7 @@ type run struct {
 	plan    *debhelper.Plan
 	stderr  io.Writer
 	diags   maintscript.Diagnostics
+	notes   []maintscript.Note
 	daemons int // packages given init script code, for multiuser
 }
 
@@ -305,11 +377,7 @@ func (r *run) pkg(pkg string) {
 		// unpacked before this package.
 		r.plan.AddSubstvar(pkg, "misc:Pre-Depends", "init-system-helpers (>= 1.54~)")
 	}
-	if c.Verbose {
-		for _, n := range out.Notes {
-			fmt.Fprintf(r.plan.Out, "\t# %s: %s: %s\n", n.Package, n.Subject, n.Text)
-		}
-	}
+	r.notes = append(r.notes, out.Notes...)
 }
 
 // tmpfiles adds, in compat 10, the postinst code that creates the package's

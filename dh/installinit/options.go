@@ -87,21 +87,13 @@ func parseArgs(args []string, env func(string) string) (*config, error) {
 		problems = append(problems, "--multiuser-since is only valid with the keyword multiuser")
 	}
 	if c.onUpgrade != "" {
-		var clash []string
-		if c.restartAfterUpgrade != nil && *c.restartAfterUpgrade {
-			clash = append(clash, "-R/--restart-after-upgrade")
-		}
-		if c.restartAfterUpgrade != nil && !*c.restartAfterUpgrade {
-			clash = append(clash, "--no-restart-after-upgrade")
-		}
-		if c.noStopOnUpgrade {
-			clash = append(clash, "-r/--no-stop-on-upgrade")
-		}
-		if c.noStart {
-			clash = append(clash, "--no-start")
-		}
-		if len(clash) > 0 {
-			problems = append(problems, fmt.Sprintf("--on-upgrade=%s contradicts %s: give the upgrade policy once", c.onUpgrade, strings.Join(clash, " and ")))
+		switch {
+		case c.noStart:
+			problems = append(problems, fmt.Sprintf("--on-upgrade=%s contradicts --no-start, which never starts or stops the daemon", c.onUpgrade))
+		case c.restartAfterUpgrade != nil || c.noStopOnUpgrade:
+			if flags := c.debhelperPolicy(); flags != c.onUpgrade {
+				problems = append(problems, fmt.Sprintf("--on-upgrade=%s contradicts %s, which mean --on-upgrade=%s", c.onUpgrade, c.upgradeFlags(), flags))
+			}
 		}
 	}
 	if c.noEnable && len(splitWords(c.updateRcdParams)) > 0 {
@@ -113,13 +105,18 @@ func parseArgs(args []string, env func(string) string) (*config, error) {
 	return c, nil
 }
 
-// policy returns the upgrade policy debhelper's flags amount to, as dh_installinit decides
-// it: restart unless -r, --no-start or --no-restart-after-upgrade says otherwise; without
-// restart, a preinst stop unless -r.
+// policy returns the upgrade policy: --on-upgrade, or what debhelper's flags amount to.
 func (c *config) policy() maintscript.OnUpgrade {
 	if c.onUpgrade != "" {
 		return c.onUpgrade
 	}
+	return c.debhelperPolicy()
+}
+
+// debhelperPolicy returns the upgrade policy debhelper's flags amount to, as dh_installinit
+// decides it: restart unless -r, --no-start or --no-restart-after-upgrade says otherwise;
+// without restart, a preinst stop unless -r.
+func (c *config) debhelperPolicy() maintscript.OnUpgrade {
 	restart := !c.noStopOnUpgrade && !c.noStart
 	if c.restartAfterUpgrade != nil {
 		restart = *c.restartAfterUpgrade
@@ -132,6 +129,21 @@ func (c *config) policy() maintscript.OnUpgrade {
 	default:
 		return maintscript.StopThenStart
 	}
+}
+
+// upgradeFlags names the debhelper upgrade flags given.
+func (c *config) upgradeFlags() string {
+	var flags []string
+	if c.restartAfterUpgrade != nil && *c.restartAfterUpgrade {
+		flags = append(flags, "-R/--restart-after-upgrade")
+	}
+	if c.restartAfterUpgrade != nil && !*c.restartAfterUpgrade {
+		flags = append(flags, "--no-restart-after-upgrade")
+	}
+	if c.noStopOnUpgrade {
+		flags = append(flags, "-r/--no-stop-on-upgrade")
+	}
+	return strings.Join(flags, " and ")
 }
 
 // scope tells apart, for the idempotent rewriting of generated blocks, calls that install
