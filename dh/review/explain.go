@@ -98,6 +98,7 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		err = enc.Encode(ex)
 	} else {
 		err = ex.writeText(stdout)
@@ -314,7 +315,8 @@ var placeholder = regexp.MustCompile(`#[A-Z_]+#`)
 // readInitAutoscripts reads dh_installinit's snippets from debhelper's autoscripts directory.
 func readInitAutoscripts(dir, versionFile string) (*initBlocks, error) {
 	b := &initBlocks{snippets: map[string]string{}, tool: "dh_installinit"}
-	for script, name := range initAutoscripts {
+	for _, script := range maintscript.Scripts {
+		name := initAutoscripts[script]
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return nil, fmt.Errorf("debhelper's dh_installinit snippets are needed to explain the daemons' start and stop code: %v", err)
@@ -635,9 +637,6 @@ func modelledVersion(out dh.PackageOutput, from string, blocks *initBlocks) (sim
 		case d.RemovedIn != "" && before(d.RemovedIn):
 			content = []byte("#!/bin/sh\n### BEGIN INIT INFO\n# Provides:          " + d.Name +
 				"\n# Default-Start:     2 3 4 5\n# Default-Stop:      0 1 6\n### END INIT INFO\n")
-			for _, c := range d.Conffiles {
-				pkg.Files = append(pkg.Files, simulate.File{Path: c, Mode: 0o644, Content: "# " + c + " of " + d.Name + " " + from + "\n", Conffile: true})
-			}
 		case d.Multiuser:
 			since := d.MultiuserSince
 			if since == "" {
@@ -659,6 +658,9 @@ func modelledVersion(out dh.PackageOutput, from string, blocks *initBlocks) (sim
 			continue
 		}
 		pkg.Files = append(pkg.Files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(content), Conffile: true})
+		for _, c := range d.Conffiles {
+			pkg.Files = append(pkg.Files, simulate.File{Path: c, Mode: 0o644, Content: "# " + c + " of " + d.Name + " " + from + "\n", Conffile: true})
+		}
 		shipped = append(shipped, d.Name)
 		described = append(described, fmt.Sprintf("%s (Default-Stop: %s)", d.Name, stop))
 	}
