@@ -67,4 +67,12 @@
 //   - "command -v NAME" does not know shell functions (it answers from
 //     builtins and the simulated PATH only).
 //   - A script that fails to parse as POSIX shell exits 2, like sh.
+//   - When a step of the error unwind fails, the rest of the unwind
+//     (including restoring the replaced files) is skipped, as dpkg skips the
+//     remaining package cleanups; the status is what dpkg would record.
+//   - Fail also fails an invocation of a script the package does not have,
+//     so that a generic "preinst fails" can be injected for any package.
+//   - update-rc.d "remove" succeeds while the init script still exists, with
+//     or without -f: that is what the plain (non-insserv) code path of
+//     init-system-helpers 1.65.2 does; older update-rc.d refused.
 package simulate

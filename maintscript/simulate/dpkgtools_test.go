@@ -293,3 +293,117 @@ func TestInstallInfo(t *testing.T) {
 	assert.Equal(t, 1, step.Exit)
 	assert.Equal(t, []string{"hello"}, s.InfoEntries(""))
 }
+
+// helperSystem has hello 1.0-1 in the database owning /etc/init.d/hellod,
+// installed unmodified.
+func helperSystem(t *testing.T) *System {
+	t.Helper()
+	s := NewSystem()
+	require.NoError(t, s.FS.WriteFile("/etc/init.d/hellod", hellodInit, 0o755))
+	s.DB["hello"] = &PackageState{Name: "hello", Status: Installed, Version: "1.0-1",
+		Conffiles: map[string]Conffile{"/etc/init.d/hellod": {Hash: hash(hellodInit)}},
+		Files:     []string{"/etc/init.d/hellod"}}
+	return s
+}
+
+func runHelper(t *testing.T, s *System, script string, args ...string) Step {
+	t.Helper()
+	step, err := s.RunScript("hello", script, `dpkg-maintscript-helper rm_conffile /etc/init.d/hellod 2.0-1~ -- "$@"`, args...)
+	require.NoError(t, err)
+	return step
+}
+
+func TestRmConffile(t *testing.T) {
+	t.Run("preinst upgrade from before the prior version renames it away", func(t *testing.T) {
+		s := helperSystem(t)
+		assert.Equal(t, 0, runHelper(t, s, "preinst", "upgrade", "1.0-1", "2.0-1").Exit)
+		assert.True(t, s.FS.Exists("/etc/init.d/hellod.dpkg-remove"))
+		assert.False(t, s.FS.Exists("/etc/init.d/hellod"))
+		step := runHelper(t, s, "postinst", "configure", "1.0-1")
+		assert.Equal(t, "Removing obsolete conffile /etc/init.d/hellod ...\n", step.Output)
+		assert.False(t, s.FS.Exists("/etc/init.d/hellod.dpkg-remove"))
+	})
+	t.Run("abort restores it", func(t *testing.T) {
+		for _, action := range []string{"abort-upgrade", "abort-install"} {
+			s := helperSystem(t)
+			runHelper(t, s, "preinst", "upgrade", "1.0-1", "2.0-1")
+			step := runHelper(t, s, "postrm", action, "1.0-1", "2.0-1")
+			assert.Equal(t, "Reinstalling /etc/init.d/hellod that was moved away\n", step.Output)
+			assert.Equal(t, hellodInit, content(t, s, "/etc/init.d/hellod"))
+		}
+	})
+	t.Run("nothing happens outside the version range or on a fresh install", func(t *testing.T) {
+		for _, args := range [][]string{{"upgrade", "2.0-1", "2.0-2"}, {"install"}, {"upgrade", "2.0-1~1", "2.0-1"}} {
+			s := helperSystem(t)
+			step := runHelper(t, s, "preinst", args...)
+			assert.Equal(t, 0, step.Exit)
+			assert.True(t, s.FS.Exists("/etc/init.d/hellod"), "%v", args)
+		}
+		// 2.0-1~ itself is in range (le-nl).
+		s := helperSystem(t)
+		runHelper(t, s, "preinst", "upgrade", "2.0-1~", "2.0-1")
+		assert.False(t, s.FS.Exists("/etc/init.d/hellod"))
+	})
+	t.Run("a file the package does not own is left alone", func(t *testing.T) {
+		s := helperSystem(t)
+		s.DB["hello"].Files = nil
+		runHelper(t, s, "preinst", "upgrade", "1.0-1", "2.0-1")
+		assert.True(t, s.FS.Exists("/etc/init.d/hellod"))
+	})
+	t.Run("modified: backed up, kept as .dpkg-bak, purged", func(t *testing.T) {
+		s := helperSystem(t)
+		require.NoError(t, s.FS.WriteFile("/etc/init.d/hellod", "changed", 0o755))
+		runHelper(t, s, "preinst", "upgrade", "1.0-1", "2.0-1")
+		assert.True(t, s.FS.Exists("/etc/init.d/hellod.dpkg-backup"))
+		runHelper(t, s, "postinst", "configure", "1.0-1")
+		assert.Equal(t, "changed", content(t, s, "/etc/init.d/hellod.dpkg-bak"))
+		runHelper(t, s, "postrm", "purge")
+		assert.False(t, s.FS.Exists("/etc/init.d/hellod.dpkg-bak"))
+	})
+	t.Run("usage errors", func(t *testing.T) {
+		s := helperSystem(t)
+		for _, c := range []struct{ line, msg string }{
+			{"dpkg-maintscript-helper rm_conffile /etc/x 1.0", "missing arguments after --"},
+			{"dpkg-maintscript-helper rm_conffile etc/x 1.0 -- configure", "conffile 'etc/x' is not an absolute path"},
+			{"dpkg-maintscript-helper rm_conffile /etc/x 1.0 --", "maintainer script parameters are missing"},
+			{"dpkg-maintscript-helper rm_conffile /etc/x 'bad version' -- configure", "has bad syntax"},
+			{"dpkg-maintscript-helper frobnicate", "command frobnicate is unknown"},
+			{"DPKG_MAINTSCRIPT_NAME= dpkg-maintscript-helper rm_conffile /etc/x -- configure", "DPKG_MAINTSCRIPT_NAME is required"},
+		} {
+			step, err := s.RunScript("hello", "postinst", c.line)
+			require.NoError(t, err)
+			assert.Equal(t, 1, step.Exit, c.line)
+			assert.Contains(t, step.Output, c.msg, c.line)
+		}
+	})
+	t.Run("supports", func(t *testing.T) {
+		s := NewSystem()
+		step := run(t, s, "dpkg-maintscript-helper supports rm_conffile && echo yes; dpkg-maintscript-helper supports frob || echo no")
+		assert.Equal(t, "yes\nno\n", step.Output)
+	})
+}
+
+func TestMvConffile(t *testing.T) {
+	s := helperSystem(t)
+	mv := `dpkg-maintscript-helper mv_conffile /etc/init.d/hellod /etc/init.d/hello 2.0-1~ -- "$@"`
+	step, err := s.RunScript("hello", "preinst", mv, "upgrade", "1.0-1", "2.0-1")
+	require.NoError(t, err)
+	require.Equal(t, 0, step.Exit)
+	assert.True(t, s.FS.Exists("/etc/init.d/hellod.dpkg-remove"))
+	step, err = s.RunScript("hello", "postinst", mv, "configure", "1.0-1")
+	require.NoError(t, err)
+	require.Equal(t, 0, step.Exit)
+	assert.False(t, s.FS.Exists("/etc/init.d/hellod.dpkg-remove"), "unmodified: dropped, the new file is the package's")
+
+	s = helperSystem(t)
+	require.NoError(t, s.FS.WriteFile("/etc/init.d/hellod", "changed", 0o755))
+	require.NoError(t, s.FS.WriteFile("/etc/init.d/hello", "new", 0o755))
+	_, err = s.RunScript("hello", "preinst", mv, "upgrade", "1.0-1", "2.0-1")
+	require.NoError(t, err)
+	assert.True(t, s.FS.Exists("/etc/init.d/hellod"), "modified: left in place")
+	step, err = s.RunScript("hello", "postinst", mv, "configure", "1.0-1")
+	require.NoError(t, err)
+	assert.Contains(t, step.Output, "Preserving user changes to /etc/init.d/hello (renamed from /etc/init.d/hellod)...")
+	assert.Equal(t, "changed", content(t, s, "/etc/init.d/hello"))
+	assert.Equal(t, "new", content(t, s, "/etc/init.d/hello.dpkg-new"))
+}
