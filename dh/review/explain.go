@@ -40,6 +40,12 @@ const explainUsage = `usage: teardown explain [-p PKG] --from OLD|none [--config
 // lists). --fail injects a failure into the step dpkg runs: the new preinst, the old prerm,
 // the old postrm or the new postinst (for a removal the installed package's prerm or
 // postrm, for a purge its postrm purge), and shows the unwinding.
+//
+// --format json prints an explanation (its fields and their meaning are documented on the
+// type and are stable: fields may be added, none renamed or removed). The exit status is 0
+// whenever the transition could be explained, whether or not dpkg succeeded in it; 1 for bad
+// input (no tree, bad declarations, bad versions, an unknown package, --fail naming a script
+// dpkg does not run in that transition, no debhelper snippets); 2 for usage errors.
 func explainCmd(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("teardown explain", flag.ContinueOnError)
 	fl.SetOutput(stderr)
