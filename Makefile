@@ -25,6 +25,29 @@ test: build
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) test -count=1 -timeout 60m ./...
 
+# The main job on the bundled example: build examples/hello/2.0 with dpkg-buildpackage, with
+# dh-teardown staged from this checkout, and show what dh_teardown put in its scripts.
+demo: build
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(MAKE) -s install DESTDIR=$$tmp/stage PREFIX=/usr >/dev/null; \
+	cp -a examples/hello/2.0 $$tmp/hello-2.0; \
+	echo "### teardown render examples/hello/2.0"; bin/teardown render examples/hello/2.0; \
+	echo "### dpkg-buildpackage -b (dh_installinit, then dh_teardown, then dh_installdeb)"; \
+	( cd $$tmp/hello-2.0 && PATH=$$tmp/stage/usr/bin:$$PATH PERL5LIB=$$tmp/stage/usr/share/perl5 \
+	  DH_TEARDOWN_BIN=$$tmp/stage/usr/lib/dh-teardown/bin dpkg-buildpackage -b -uc -us -d ) >$$tmp/build.log 2>&1 \
+	  || { cat $$tmp/build.log; exit 1; }; \
+	dpkg-deb -e $$tmp/hello_2.0_all.deb $$tmp/DEBIAN; \
+	for s in preinst postinst prerm postrm; do \
+	  [ -f $$tmp/DEBIAN/$$s ] && { echo "### DEBIAN/$$s of hello_2.0_all.deb"; cat $$tmp/DEBIAN/$$s; }; \
+	done; \
+	echo "### /etc/init.d/hellod in the package:"; \
+	dpkg-deb --fsys-tarfile $$tmp/hello_2.0_all.deb | tar -xOf - ./etc/init.d/hellod | sed -n '/BEGIN INIT INFO/,/END INIT INFO/p'
+
+# Fuzz the declaration parser and the renderer (FUZZTIME=1m by default).
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDeclarations -fuzztime $(FUZZTIME) ./maintscript/
+
 clean:
 	rm -rf bin
 

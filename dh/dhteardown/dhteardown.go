@@ -91,11 +91,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	return 0
 }
 
-// printDiagnostics prints every diagnostic, "dh_teardown: FILE:LINE: MESSAGE", and returns 1
-// when one is an error.
+// printDiagnostics prints every diagnostic as FILE:LINE: MESSAGE (the contract of DESIGN §3,
+// the form compilers and editors understand) and returns 1 when one is an error.
 func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
 	for _, d := range diags {
-		fmt.Fprintf(w, "%s: %s\n", Command, d.String())
+		fmt.Fprintln(w, d.String())
 	}
 	if diags.HasErrors() {
 		return 1

@@ -1,0 +1,156 @@
+// Package examples builds the example source packages with dpkg-buildpackage, using
+// dh-teardown staged from this checkout (make install into a temporary directory), and
+// checks the packages with lintian; it also builds dh-teardown's own Debian package.
+package examples
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	stageOnce sync.Once
+	stageDir  string
+	stageErr  error
+	stageLog  []byte
+)
+
+// stage runs make build and make install DESTDIR=… PREFIX=/usr once per test binary and
+// returns the staging directory.
+func stage(t *testing.T) string {
+	t.Helper()
+	stageOnce.Do(func() {
+		stageDir, stageErr = os.MkdirTemp("", "dh-teardown-stage-")
+		if stageErr != nil {
+			return
+		}
+		cmd := exec.Command("make", "-C", "..", "build", "install", "DESTDIR="+stageDir, "PREFIX=/usr")
+		stageLog, stageErr = cmd.CombinedOutput()
+	})
+	require.NoError(t, stageErr, "%s", stageLog)
+	return stageDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if stageDir != "" {
+		os.RemoveAll(stageDir)
+	}
+	os.Exit(code)
+}
+
+// buildExample builds examples/hello/VERSION with dpkg-buildpackage and returns the .deb.
+func buildExample(t *testing.T, version string) string {
+	t.Helper()
+	st := stage(t)
+	work := t.TempDir()
+	src := filepath.Join(work, "hello-"+version)
+	out, err := exec.Command("cp", "-a", filepath.Join("hello", version), src).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(),
+		"PATH="+filepath.Join(st, "usr/bin")+":"+os.Getenv("PATH"),
+		"PERL5LIB="+filepath.Join(st, "usr/share/perl5"),
+		"DH_TEARDOWN_BIN="+filepath.Join(st, "usr/lib/dh-teardown/bin"))
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "dpkg-buildpackage of hello %s:\n%s", version, out)
+	deb := filepath.Join(work, "hello_"+version+"_all.deb")
+	require.FileExists(t, deb)
+	return deb
+}
+
+// lintian runs lintian on deb (with the package's own overrides) and fails t on any error or
+// warning.
+func lintian(t *testing.T, deb string) {
+	t.Helper()
+	out, err := exec.Command("lintian", "--fail-on", "error,warning", "--no-tag-display-limit", deb).CombinedOutput()
+	assert.NoError(t, err, "lintian %s:\n%s", filepath.Base(deb), out)
+	for _, line := range strings.Split(string(out), "\n") {
+		assert.False(t, strings.HasPrefix(line, "E: ") || strings.HasPrefix(line, "W: "), "lintian: %s", line)
+	}
+}
+
+// controlFile returns a control file (preinst, postinst, ...) of deb, "" when absent.
+func controlFile(t *testing.T, deb, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := exec.Command("dpkg-deb", "-e", deb, dir).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if os.IsNotExist(err) {
+		return ""
+	}
+	require.NoError(t, err)
+	return string(data)
+}
+
+// fileOf returns the content of path inside deb.
+func fileOf(t *testing.T, deb, path string) string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", `dpkg-deb --fsys-tarfile "$1" | tar -xOf - "$2"`, "sh", deb, "."+path).Output()
+	require.NoError(t, err, "%s from %s", path, deb)
+	return string(out)
+}
+
+func TestHello10PlainDebhelper(t *testing.T) {
+	deb := buildExample(t, "1.0")
+	lintian(t, deb)
+	assert.NotContains(t, controlFile(t, deb, "postinst"), "dh_teardown", "1.0 does not use dh-teardown")
+	assert.Contains(t, fileOf(t, deb, "/etc/init.d/hellod"), "# Default-Stop:      0 1 6")
+}
+
+func TestHello11DropInMultiuser(t *testing.T) {
+	deb := buildExample(t, "1.1")
+	lintian(t, deb)
+	assert.Contains(t, fileOf(t, deb, "/etc/init.d/hellod"), "# Default-Stop:      1\n", "the drop-in's multiuser keyword rewrote the header")
+	assert.Contains(t, fileOf(t, deb, "/etc/init.d/hello-legacyd"), "# Default-Stop:      0 1 6", "only hellod is multiuser")
+	postinst := controlFile(t, deb, "postinst")
+	assert.Contains(t, postinst, "rm -f /etc/rc0.d/K[0-9][0-9]hellod /etc/rc6.d/K[0-9][0-9]hellod")
+	assert.Contains(t, postinst, "update-rc.d hellod defaults >/dev/null")
+}
+
+func TestHello20Teardown(t *testing.T) {
+	deb := buildExample(t, "2.0")
+	lintian(t, deb)
+	assert.Contains(t, fileOf(t, deb, "/etc/init.d/hellod"), "# Default-Stop:      1\n")
+	preinst := controlFile(t, deb, "preinst")
+	assert.Contains(t, preinst, "invoke-rc.d hello-legacyd stop || exit 1")
+	assert.Contains(t, preinst, "dpkg-maintscript-helper rm_conffile /etc/default/hello-legacyd 2.0~ -- \"$@\"")
+	assert.Contains(t, controlFile(t, deb, "postinst"), "dpkg --compare-versions \"$2\" lt 1.1")
+	assert.Contains(t, controlFile(t, deb, "postrm"), "invoke-rc.d hello-legacyd start || exit 1")
+}
+
+// TestDhTeardownPackage builds dh-teardown's own Debian package from this checkout and checks
+// it with lintian and its contents.
+func TestDhTeardownPackage(t *testing.T) {
+	work := t.TempDir()
+	src := filepath.Join(work, "dh-teardown")
+	require.NoError(t, os.MkdirAll(src, 0o755))
+	out, err := exec.Command("sh", "-c", `cd .. && git ls-files -z | xargs -0 cp --parents -t "$1"`, "sh", src).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us")
+	cmd.Dir = src
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "dpkg-buildpackage of dh-teardown:\n%s", out)
+	debs, err := filepath.Glob(filepath.Join(work, "dh-teardown_*.deb"))
+	require.NoError(t, err)
+	require.Len(t, debs, 1)
+	lintian(t, debs[0])
+	listing, err := exec.Command("dpkg-deb", "-c", debs[0]).Output()
+	require.NoError(t, err)
+	for _, path := range []string{"./usr/bin/dh_teardown", "./usr/bin/teardown", "./usr/lib/dh-teardown/bin/dh_installinit",
+		"./usr/share/perl5/Debian/Debhelper/Sequence/teardown.pm", "./usr/share/man/man1/dh_teardown.1.gz"} {
+		assert.Contains(t, string(listing), path)
+	}
+	fields, err := exec.Command("dpkg-deb", "-f", debs[0], "Provides").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(fields), "dh-sequence-teardown")
+}
