@@ -52,6 +52,7 @@ var diffCases = []diffCase{
 	{name: "no-scripts-no-enable", tree: "basic", compat: 13, calls: [][]string{{"--no-scripts", "--no-enable"}}},
 	{name: "only-scripts", tree: "staged", compat: 13, calls: [][]string{{"-o"}}},
 	{name: "onlyscripts-no-init-anywhere", tree: "basic", compat: 13, calls: [][]string{{"--onlyscripts", "-phello-doc"}}},
+	{name: "mainpackage", tree: "basic", compat: 13, calls: [][]string{{"--mainpackage=hello-doc"}}},
 	{name: "package-selection", tree: "basic", compat: 13, calls: [][]string{{"-Nhello"}}},
 	{name: "indep-only", tree: "basic", compat: 13, calls: [][]string{{"-i"}}},
 	{name: "tmpdir", tree: "basic", compat: 13, calls: [][]string{{"-phello", "-Pdebian/hello"}}},
