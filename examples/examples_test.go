@@ -134,7 +134,7 @@ func TestDhTeardownPackage(t *testing.T) {
 	work := t.TempDir()
 	src := filepath.Join(work, "dh-teardown")
 	require.NoError(t, os.MkdirAll(src, 0o755))
-	out, err := exec.Command("sh", "-c", `cd .. && git ls-files -z | xargs -0 cp --parents -t "$1"`, "sh", src).CombinedOutput()
+	out, err := exec.Command("sh", "-c", `cd .. && git ls-files -z | xargs -0 cp -P --parents -t "$1"`, "sh", src).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us")
 	cmd.Dir = src

@@ -79,6 +79,8 @@ func TestHostileValuesStayQuoted(t *testing.T) {
 		"daemon-multiuser": MultiuserDaemon{Name: evil, InitScript: "/etc/init.d/" + evil, Since: evil},
 		"daemon-removed":   RemovedDaemon{Name: evil, InitScript: "/etc/init.d/" + evil, RemovedIn: evil, Conffiles: []string{evil}, PriorVersion: evil},
 		"info-removed":     RemovedInfo{File: evil, DirFile: evil, RemovedIn: evil},
+		"init":             InitDaemon{Name: evil, InitScript: "/etc/init.d/" + evil, UpdateRcdParams: []string{evil}, InvokeOptions: []string{evil}, ErrorHandler: []string{evil}, Start: true, StopBeforeUpgrade: true, UpgradeAction: evil},
+		"init.tmpfiles":    InitTmpfiles{Files: []string{evil}},
 	}
 	for _, name := range Names() {
 		concern := name[:strings.LastIndexByte(name, '.')]

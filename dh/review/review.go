@@ -21,8 +21,9 @@ const (
 )
 
 var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	"render": render,
-	"audit":  auditCmd,
+	"render":  render,
+	"explain": explainCmd,
+	"audit":   auditCmd,
 }
 
 // Main runs the teardown command with args (without the program name) and returns its exit
