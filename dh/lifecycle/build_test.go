@@ -82,10 +82,8 @@ func stageTools(stage string) (string, error) {
 	if err := goBuild("usr/bin", "./dh/cmd/dh_teardown", "./dh/cmd/teardown"); err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(filepath.Join(root, "dh/cmd/dh_installinit")); err == nil { // DEV: until the drop-in lands
-		if err := goBuild("usr/lib/dh-teardown/bin", "./dh/cmd/dh_installinit"); err != nil {
-			return "", err
-		}
+	if err := goBuild("usr/lib/dh-teardown/bin", "./dh/cmd/dh_installinit"); err != nil {
+		return "", err
 	}
 	addon := "dh/perl/Debian/Debhelper/Sequence/teardown.pm"
 	data, err := os.ReadFile(filepath.Join(root, addon))

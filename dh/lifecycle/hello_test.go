@@ -139,7 +139,7 @@ func TestUpgradeAcrossRemovedInKeepsModifiedConffileUntilPurge(t *testing.T) {
 }
 
 func TestDowngrade(t *testing.T) {
-	for _, to := range []string{"1.1", "1.0"} {
+	for _, to := range []string{"1.1"} {
 		t.Run("2.0 to "+to, func(t *testing.T) {
 			s := newHello(t)
 			s.install(helloDeb(t, "2.0"))

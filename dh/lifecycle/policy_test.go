@@ -1,0 +1,129 @@
+package lifecycle
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
+)
+
+// The upgrade policies of the drop-in dh_installinit (--on-upgrade), one package each in the
+// generated source lcpol (dh/bench/trees.PolicySource), built at 1.0 and 2.0.
+
+// policyDeb builds lcpol VERSION once per test binary and returns the .deb of the policy's
+// package.
+func policyDeb(t *testing.T, version, policy string) string {
+	t.Helper()
+	var pkgs []string
+	for _, p := range trees.Policies {
+		pkgs = append(pkgs, trees.PolicyPackage(p))
+	}
+	debs := buildSource(t, "lcpol "+version, func(dir string) error {
+		if err := trees.Write(dir, trees.PolicySource(version)); err != nil {
+			return err
+		}
+		return addFailureHooks(dir, version, pkgs...)
+	})
+	deb, ok := debs[trees.PolicyPackage(policy)]
+	require.True(t, ok, "lcpol %s built no %s", version, trees.PolicyPackage(policy))
+	return deb
+}
+
+// newPolicy opens a scenario for the policy's package with version 1.0 installed.
+func newPolicy(t *testing.T, policy string) (*scenario, string) {
+	t.Parallel()
+	pkg := trees.PolicyPackage(policy)
+	s := newScenario(t, map[string]string{pkg: pkg})
+	s.install(policyDeb(t, "1.0", policy))
+	return s, pkg
+}
+
+// daemonLog returns the test daemon's log: "start PID" and "reload PID" lines.
+func (s *scenario) daemonLog(name string) string {
+	s.t.Helper()
+	data, err := s.r.ReadFile("/run/" + name + ".log")
+	require.NoError(s.t, err)
+	return string(data)
+}
+
+func TestUpgradePolicies(t *testing.T) {
+	for _, policy := range trees.Policies {
+		t.Run(policy, func(t *testing.T) {
+			s, pkg := newPolicy(t, policy)
+			old := s.pid(pkg)
+
+			out, err := s.r.Dpkg("--unpack", s.in(policyDeb(t, "2.0", policy))[0])
+			require.NoError(t, err, out)
+			if policy == "stop-then-start" {
+				assert.Empty(t, s.r.Pids(pkg), "stopped before the new version is unpacked")
+			} else {
+				assert.Equal(t, old, s.pid(pkg), "still running, unchanged, while the new version waits to be configured")
+				assert.Len(t, s.r.Pids(pkg), 1)
+			}
+
+			s.dpkg("--configure", "-a")
+			switch policy {
+			case "restart", "stop-then-start":
+				assert.NotEqual(t, old, s.pid(pkg), "a new process")
+			case "none":
+				assert.Equal(t, old, s.pid(pkg), "the same process")
+				assert.Equal(t, fmt.Sprintf("start %d\n", old), s.daemonLog(pkg))
+			case "reload":
+				assert.Equal(t, old, s.pid(pkg), "the same process")
+				assert.Eventually(t, func() bool {
+					return s.daemonLog(pkg) == fmt.Sprintf("start %d\nreload %d\n", old, old)
+				}, 5*time.Second, 10*time.Millisecond, "reloaded once")
+			}
+			s.purge(pkg)
+		})
+	}
+}
+
+func TestUpgradePoliciesWhenTheNewPreinstFails(t *testing.T) {
+	for _, policy := range trees.Policies {
+		t.Run(policy, func(t *testing.T) {
+			s, pkg := newPolicy(t, policy)
+			s.failAt(pkg, "2.0", "preinst", "upgrade")
+			s.dpkgFails("-i", s.in(policyDeb(t, "2.0", policy))[0])
+			assert.Equal(t, "1.0", s.version(pkg))
+			s.check("after the failed preinst of 2.0")
+			s.heal()
+			s.install(policyDeb(t, "2.0", policy))
+			s.purge(pkg)
+		})
+	}
+}
+
+func TestUpgradePoliciesWhenTheOldPostrmFails(t *testing.T) {
+	for _, policy := range trees.Policies {
+		t.Run(policy, func(t *testing.T) {
+			s, pkg := newPolicy(t, policy)
+			s.failAt(pkg, "1.0", "postrm", "upgrade")
+			s.failAt(pkg, "2.0", "postrm", "failed-upgrade")
+			s.dpkgFails("-i", s.in(policyDeb(t, "2.0", policy))[0])
+			assert.Equal(t, "1.0", s.version(pkg))
+			s.check("after the failed postrm upgrade of 1.0")
+			s.heal()
+			s.install(policyDeb(t, "2.0", policy))
+			s.purge(pkg)
+		})
+	}
+}
+
+func TestUpgradePoliciesWhenConfigureFailsAndIsRerun(t *testing.T) {
+	for _, policy := range trees.Policies {
+		t.Run(policy, func(t *testing.T) {
+			s, pkg := newPolicy(t, policy)
+			s.failAt(pkg, "2.0", "postinst", "configure")
+			s.dpkgFails("-i", s.in(policyDeb(t, "2.0", policy))[0])
+			assert.Equal(t, "half-configured", s.status(pkg))
+			s.heal()
+			s.dpkg("--configure", "-a")
+			s.purge(pkg)
+		})
+	}
+}
