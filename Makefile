@@ -54,7 +54,8 @@ clean:
 # make bench: measure what DESIGN §6 asks (dh/bench: commands against debhelper's, daemon
 # downtime per upgrade policy, rc0.d/rc6.d links) and write BENCHMARKS.md. Needs root for the
 # throwaway dpkg roots; BENCH_WORK must be on the root file system (the roots read the
-# packages built there through their overlay). About five minutes on 2 cores.
+# packages built there through their overlay). Needs GNU time (/usr/bin/time). About two
+# minutes on 2 cores.
 BENCH_WORK ?= /var/tmp/dh-teardown-bench
 
 bench: build

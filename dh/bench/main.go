@@ -2,7 +2,7 @@
 // (BENCHMARKS.md; run it with `make bench`):
 //
 //   - tools: wall time and peak memory (maximum resident set of the command and its
-//     descendants, from wait4) of debhelper's dh_installinit, dh-teardown's drop-in
+//     descendants, from GNU time) of debhelper's dh_installinit, dh-teardown's drop-in
 //     dh_installinit and dh_teardown on the same generated source trees of 1 and 200 binary
 //     packages, each run on a fresh copy of the tree, in the environment dpkg-buildpackage
 //     gives debian/rules (the dpkg-architecture variables set);

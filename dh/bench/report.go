@@ -39,7 +39,9 @@ func (r *report) markdown(machine []string) string {
 	var b strings.Builder
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Written by `make bench` (the program `dh/bench`; see its doc comment for what each part measures and how).\n")
-	fmt.Fprintf(&b, "Run of %s, %s in all, as `bench %s`.\n\n", r.started.UTC().Format("2006-01-02 15:04 MST"), r.took.Round(time.Second), r.commandLine)
+	fmt.Fprintf(&b, "Run of %s, %s in all, as `bench %s`.\n", r.started.UTC().Format("2006-01-02 15:04 MST"), r.took.Round(time.Second), r.commandLine)
+	b.WriteString("Reproduce with `make bench` as root from a checkout (it builds the commands, stages them with " +
+		"`make install DESTDIR=… PREFIX=/usr` and runs the program); the dpkg parts run in throwaway roots and leave the host as it was.\n\n")
 	b.WriteString("## Machine\n\n")
 	for _, line := range machine {
 		b.WriteString("* " + line + "\n")
@@ -62,7 +64,8 @@ func (r *report) toolsSection(b *strings.Builder) {
 	fmt.Fprintf(b, "Each command on a fresh copy of a generated tree (`trees.ManySource`: every package ships a daemon with "+
 		"`debian/PKG.init`, `.default` and a `.teardown` declaring it multiuser and a second daemon removed), %d runs, "+
 		"interleaved; no package selection option (all packages); dpkg-architecture variables in the environment as "+
-		"dpkg-buildpackage sets them. dh_teardown runs on the tree as debhelper's dh_installinit left it.", len(r.tools[0].runs))
+		"dpkg-buildpackage sets them. dh_teardown runs on the tree as debhelper's dh_installinit left it. Peak RSS is GNU time's "+
+		"`%%M` (the command and its descendants); every command runs under GNU time, whose own size is in the /bin/true row.", len(r.tools[0].runs))
 	if r.toolsDir != "" {
 		fmt.Fprintf(b, " The trees are on a tmpfs (%s), so that the figures are the commands' own rather than this machine's disk.", r.toolsDir)
 	}
@@ -76,7 +79,7 @@ func (r *report) toolsSection(b *strings.Builder) {
 		"memory: our peak RSS over its). Target: at least 10× faster, memory no higher.\n\n")
 	b.WriteString("| packages | command | speed-up | speed target | memory ratio | memory target |\n|---:|---|---:|---|---:|---|\n")
 	for _, t := range r.tools {
-		if strings.HasPrefix(t.tool, debhelperPrefix) {
+		if strings.HasPrefix(t.tool, debhelperPrefix) || t.tool == baselineTool {
 			continue
 		}
 		var base toolResult

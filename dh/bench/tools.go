@@ -6,12 +6,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
 )
+
+// baselineTool names the run of /bin/true: what starting a process and copying the tree
+// for it costs here, the floor under every command's figures.
+const baselineTool = "/bin/true (floor: starting a process)"
 
 // toolRun is what one run of a command cost.
 type toolRun struct {
@@ -73,6 +77,7 @@ func benchTools(work, stage string, sizes []int, runs int) ([]toolResult, error)
 			{"dh_installinit (debhelper 13)", pristine, "/usr/bin/dh_installinit"},
 			{"dh_installinit (dh-teardown drop-in)", pristine, dropin},
 			{"dh_teardown", installed, teardown},
+			{baselineTool, pristine, "/bin/true"},
 		}
 		// Interleave the commands run by run, so that a slow patch of the machine hits all.
 		res := make([]toolResult, len(cases))
@@ -114,9 +119,22 @@ func buildEnvironment() ([]string, error) {
 	return env, nil
 }
 
-// runTool runs cmd in dir and measures it.
+// gnuTime is GNU time, which reports the peak memory of the command it runs. A process's
+// maximum resident set counts the memory of the process it was forked from at the fork, so the
+// command is forked from GNU time (about 2 MB) rather than from this program (its trees in
+// memory would be every command's floor).
+const gnuTime = "/usr/bin/time"
+
+// runTool runs cmd in dir under GNU time and measures it: wall time here, peak resident set of
+// cmd and its descendants from GNU time (%M, from wait4).
 func runTool(dir string, env []string, cmd string) (toolRun, error) {
-	c := exec.Command(cmd)
+	rss, err := os.CreateTemp("", "bench-rss-")
+	if err != nil {
+		return toolRun{}, err
+	}
+	defer os.Remove(rss.Name())
+	rss.Close()
+	c := exec.Command(gnuTime, "-f", "%M", "-o", rss.Name(), cmd)
 	c.Dir = dir
 	c.Env = env
 	out := &strings.Builder{}
@@ -126,8 +144,15 @@ func runTool(dir string, env []string, cmd string) (toolRun, error) {
 		return toolRun{}, fmt.Errorf("%s in %s: %v\n%s", cmd, dir, err, out)
 	}
 	wall := time.Since(start)
-	usage := c.ProcessState.SysUsage().(*syscall.Rusage)
-	return toolRun{wall: wall, maxKB: usage.Maxrss}, nil
+	data, err := os.ReadFile(rss.Name())
+	if err != nil {
+		return toolRun{}, err
+	}
+	kb, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+	if err != nil {
+		return toolRun{}, fmt.Errorf("%s -f %%M: %q: %v", gnuTime, data, err)
+	}
+	return toolRun{wall: wall, maxKB: kb}, nil
 }
 
 // copyDir copies a tree with cp -a.
