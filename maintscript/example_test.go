@@ -77,6 +77,7 @@ func ExampleGenerate() {
 	}
 	// Output:
 	// postinst: daemon "hellod" (daemon-multiuser.postinst)
+	// postrm: daemon "hellod" (daemon-multiuser.postrm)
 	// preinst: daemon "hello-legacyd" (daemon-removed.preinst)
 	// postinst: daemon "hello-legacyd" (daemon-removed.postinst)
 	// postrm: daemon "hello-legacyd" (daemon-removed.postrm)

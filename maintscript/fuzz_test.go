@@ -13,7 +13,7 @@ import (
 // would show up as some other command.
 var generatedCommands = map[string]bool{
 	"[": true, "dpkg": true, "invoke-rc.d": true, "update-rc.d": true, "dpkg-maintscript-helper": true,
-	"rm": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
+	"rm": true, "ln": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
 }
 
 // FuzzDeclarations feeds arbitrary declaration files through the parser and, when they are

@@ -166,6 +166,7 @@ func (g *generator) multiuserDaemon(subject string, d Daemon, since string, scri
 		g.note(subject, "the LSB header of /etc/init.d/%s now says Default-Stop: %s", d.Name, MultiuserStop)
 	}
 	g.render("postinst", "daemon-multiuser", subject, templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since})
+	g.render("postrm", "daemon-multiuser", subject, templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since})
 	g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", since)
 }
 

@@ -159,6 +159,7 @@ func GenerateInit(in InitInput) (*Output, Diagnostics) {
 	g.render("preinst", "init", subject, data)
 	if multiuser != nil {
 		g.render("postinst", "daemon-multiuser", subject, *multiuser)
+		g.render("postrm", "daemon-multiuser", subject, *multiuser)
 		g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", multiuser.Since)
 	}
 	g.render("postinst", "init", subject, data)
