@@ -109,7 +109,7 @@ func ExampleWholeScript() {
 }
 
 func ExampleRenderScripts() {
-	scripts, out, diags := maintscript.RenderScripts(input(), "mytool/1.0")
+	scripts, out, diags := maintscript.RenderScripts(input(), nil, "mytool/1.0")
 	if diags.HasErrors() {
 		fmt.Fprintln(os.Stderr, diags.Error())
 		return
@@ -150,7 +150,7 @@ func ExampleRenderScripts() {
 func ExampleRenderScripts_error() {
 	in := input()
 	in.InitScripts = nil // hellod is declared multiuser, but the package does not ship it
-	scripts, out, diags := maintscript.RenderScripts(in, "mytool/1.0")
+	scripts, out, diags := maintscript.RenderScripts(in, nil, "mytool/1.0")
 	fmt.Println(scripts == nil, out == nil)
 	fmt.Println(diags.Error())
 	// Output:

@@ -9,11 +9,11 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// generatedCommands is every command the snippets may run; a value that escaped its quoting
+// generatedCommands is every command the snippets (ours and the init ones) may run; a value that escaped its quoting
 // would show up as some other command.
 var generatedCommands = map[string]bool{
 	"[": true, "dpkg": true, "invoke-rc.d": true, "update-rc.d": true, "dpkg-maintscript-helper": true,
-	"rm": true, "ln": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
+	"rm": true, "ln": true, "chmod": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
 }
 
 // FuzzDeclarations feeds arbitrary declaration files through the parser and, when they are

@@ -23,9 +23,9 @@
 // The notes of the library (what the scripts do not show) go to standard output, problems to
 // standard error with exit status 1; usage errors exit 2.
 //
-// The scripts hold dh-teardown's code only (see maintscript.RenderScripts): they do not
-// register, start or restart the daemon the package ships, which debhelper's dh_installinit
-// would do. A package that needs that adds its own scripts' code.
+// The scripts hold dh-teardown's code for the declarations and, for the daemon the package
+// ships, the registration, start, restart on upgrade and stop on removal that debhelper's
+// dh_installinit would add (see maintscript.RenderScripts).
 package main
 
 import (
@@ -144,7 +144,10 @@ func generate(pkg, version, daemon, initFile, declFile, out string) (*manifest, 
 		Declarations: parsed,
 		InitScripts:  map[string]maintscript.InitScript{daemon: {File: initFile, Content: script}},
 	}
-	scripts, output, diags := maintscript.RenderScripts(in, tool)
+	// The daemon the package ships gets debhelper's ordinary init handling (update-rc.d,
+	// start on install, restart on upgrade, stop on remove) next to the declarations' code.
+	shipped := []maintscript.InitDaemon{{Name: daemon, OnUpgrade: maintscript.Restart, ErrorHandler: "exit 1", SkipSystemdNative: true}}
+	scripts, output, diags := maintscript.RenderScripts(in, shipped, tool)
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}

@@ -219,7 +219,7 @@ func TestNfpmPackageLifeCycle(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(written), text, name)
 	}
-	assert.ElementsMatch(t, []string{"preinst", "postinst", "postrm"}, keys(pkg.Scripts))
+	assert.ElementsMatch(t, []string{"preinst", "postinst", "prerm", "postrm"}, keys(pkg.Scripts))
 	var initScript simulate.File
 	for _, f := range pkg.Files {
 		if f.Path == "/etc/init.d/hellod" {
@@ -246,13 +246,14 @@ func TestNfpmPackageLifeCycle(t *testing.T) {
 		assert.Empty(t, sys.RcLinks("hello-legacyd"))
 		assert.False(t, sys.FS.Exists("/etc/init.d/hello-legacyd"))
 		assert.False(t, sys.FS.Exists("/etc/default/hello-legacyd"))
-		assert.True(t, sys.Running["hellod"], "hellod was never stopped")
+		assert.True(t, sys.Running["hellod"], "hellod is restarted, not left stopped")
 		assert.Equal(t, []string{"rc1.d/K01hellod", "rc2.d/S01hellod", "rc3.d/S01hellod", "rc4.d/S01hellod", "rc5.d/S01hellod"}, sys.RcLinks("hellod"))
 
 		tr, err = sys.Remove("hello")
 		require.NoError(t, err)
 		noUnknown(t, tr)
 		assert.Equal(t, simulate.ConfigFiles, sys.Status("hello"))
+		assert.False(t, sys.Running["hellod"], "removal stops the daemon")
 		tr, err = sys.Purge("hello")
 		require.NoError(t, err)
 		noUnknown(t, tr)
@@ -282,6 +283,8 @@ func TestNfpmPackageLifeCycle(t *testing.T) {
 		noUnknown(t, tr)
 		assert.Equal(t, simulate.Installed, sys.Status("hello"))
 		assert.Equal(t, []string{"new preinst install", "new postinst configure ''"}, tr.Calls())
+		assert.True(t, sys.Running["hellod"], "a fresh install starts the daemon")
+		assert.Equal(t, []string{"rc1.d/K01hellod", "rc2.d/S01hellod", "rc3.d/S01hellod", "rc4.d/S01hellod", "rc5.d/S01hellod"}, sys.RcLinks("hellod"))
 	})
 }
 
