@@ -12,7 +12,11 @@ LDFLAGS := -X github.com/dh-teardown/dh-teardown/dh.Version=$(VERSION)
 
 COMMANDS := dh_teardown dh_installinit teardown
 
-.PHONY: all build test demo install bench fuzz clean
+.PHONY: all build test demo install bench fuzz clean deps
+
+# Debian packages the demo and the tests need.
+DEB_DEPS := debhelper dpkg-dev lintian shellcheck devscripts dash fakeroot build-essential \
+	hyperfine init-system-helpers sysvinit-utils procps util-linux perl install-info time
 
 all: build
 
@@ -20,14 +24,23 @@ build:
 	@mkdir -p bin
 	$(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)' -o bin/ $(addprefix ./dh/cmd/,$(COMMANDS))
 
-test: build
+# Install the Debian packages above when one is missing (needs root, as the tests do).
+deps:
+	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_DEPS) 2>&1 | awk '$$1 != "ii" {print}'); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $(DEB_DEPS)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_DEPS) >/dev/null; \
+	fi
+
+test: deps build
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) test -count=1 -timeout 60m ./...
 
 # The main job on the bundled example: build examples/hello/2.0 with dpkg-buildpackage, with
 # dh-teardown staged from this checkout, and show what dh_teardown put in its scripts.
-demo: build
+demo: deps build
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(MAKE) -s install DESTDIR=$$tmp/stage PREFIX=/usr >/dev/null; \
 	cp -a examples/hello/2.0 $$tmp/hello-2.0; \
