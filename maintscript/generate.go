@@ -165,9 +165,16 @@ func (g *generator) multiuserDaemon(subject string, d Daemon, since string, scri
 		g.out.InitScripts[d.Name] = rewritten
 		g.note(subject, "the LSB header of /etc/init.d/%s now says Default-Stop: %s", d.Name, MultiuserStop)
 	}
-	g.render("postinst", "daemon-multiuser", subject, templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since})
-	g.render("postrm", "daemon-multiuser", subject, templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since})
-	g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", since)
+	g.multiuserLinks(subject, templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since})
+}
+
+// multiuserLinks renders the rc link handling of a multiuser daemon: postinst drops the old
+// rc0.d/rc6.d stop links when configuring from before Since, postrm puts them back on a
+// downgrade to before Since.
+func (g *generator) multiuserLinks(subject string, data templates.MultiuserDaemon) {
+	g.render("postinst", "daemon-multiuser", subject, data)
+	g.render("postrm", "daemon-multiuser", subject, data)
+	g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", data.Since)
 }
 
 func (g *generator) removedDaemon(subject string, d Daemon) {

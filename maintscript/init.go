@@ -158,9 +158,7 @@ func GenerateInit(in InitInput) (*Output, Diagnostics) {
 	g := generator{in: Input{Package: in.Package}, out: out}
 	g.render("preinst", "init", subject, data)
 	if multiuser != nil {
-		g.render("postinst", "daemon-multiuser", subject, *multiuser)
-		g.render("postrm", "daemon-multiuser", subject, *multiuser)
-		g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", multiuser.Since)
+		g.multiuserLinks(subject, *multiuser)
 	}
 	g.render("postinst", "init", subject, data)
 	if !d.NoStart {

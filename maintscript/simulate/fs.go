@@ -162,6 +162,11 @@ func (f *FS) MkdirAll(p string) error {
 
 // Mkdir creates the single directory p; its parent must exist.
 func (f *FS) Mkdir(p string, mode fs.FileMode) error {
+	return f.create(p, &Node{Kind: KindDir, Mode: mode.Perm()})
+}
+
+// create adds n at p, which must not exist, in an existing directory.
+func (f *FS) create(p string, n *Node) error {
 	r, err := f.resolve(p, false)
 	if err != nil {
 		return err
@@ -172,7 +177,7 @@ func (f *FS) Mkdir(p string, mode fs.FileMode) error {
 	if err := f.parentIsDir(r); err != nil {
 		return err
 	}
-	f.nodes[r] = &Node{Kind: KindDir, Mode: mode.Perm()}
+	f.nodes[r] = n
 	return nil
 }
 
@@ -207,18 +212,7 @@ func (f *FS) WriteFile(p, content string, mode fs.FileMode) error {
 // Symlink creates a symbolic link at p pointing to target; p's parent must
 // exist and p must not.
 func (f *FS) Symlink(target, p string) error {
-	r, err := f.resolve(p, false)
-	if err != nil {
-		return err
-	}
-	if f.nodes[r] != nil {
-		return errExist
-	}
-	if err := f.parentIsDir(r); err != nil {
-		return err
-	}
-	f.nodes[r] = &Node{Kind: KindSymlink, Mode: 0o777, Target: target}
-	return nil
+	return f.create(p, &Node{Kind: KindSymlink, Mode: 0o777, Target: target})
 }
 
 // Remove deletes p (not following a final symbolic link). A directory must be
