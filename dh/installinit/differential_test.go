@@ -2,6 +2,7 @@ package installinit
 
 import (
 	"fmt"
+	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 	"strings"
 	"testing"
 
@@ -93,7 +94,7 @@ var diffCases = []diffCase{
 // same calls and exit the same way in every Policy invocation and variant. It also checks
 // that running our calls a second time changes no byte.
 func TestDifferential(t *testing.T) {
-	needRoot(t)
+	dpkgroot.SkipUnlessRoot(t)
 	needTools(t, debhelperInstallinit, "dh_installdeb", "dash", "unshare")
 	for _, c := range diffCases {
 		t.Run(c.name, func(t *testing.T) {

@@ -26,19 +26,6 @@ const (
 	newVersion           = "1.1-1"
 )
 
-// needRoot skips a test that needs root (mount namespaces, tmpfs), except under CI=true,
-// where skipping would hide a failure.
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("this test needs root (unshare --mount, tmpfs over /etc/init.d), and CI=true forbids skipping")
-	}
-	t.Skip("needs root: unshare --mount and a tmpfs over /etc/init.d")
-}
-
 // needTools fails the test when a command it relies on is missing.
 func needTools(t *testing.T, tools ...string) {
 	t.Helper()

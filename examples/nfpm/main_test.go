@@ -49,7 +49,8 @@ var (
 )
 
 // nfpmBinary installs nfpm into a temporary GOBIN, once per test binary, and returns its
-// path, or "" and why not when it cannot be installed (no access to the Go module proxy).
+// path, or "" and why not when it cannot be installed (no access to the Go module proxy);
+// under CI=true that fails the test instead, so that CI always builds with the real nfpm.
 func nfpmBinary(t *testing.T) (string, string) {
 	nfpmOnce.Do(func() {
 		gobin, err := os.MkdirTemp("", "nfpm-gobin-")
@@ -68,6 +69,9 @@ func nfpmBinary(t *testing.T) (string, string) {
 		}
 		nfpmPath = filepath.Join(gobin, "nfpm")
 	})
+	if nfpmPath == "" && os.Getenv("CI") == "true" {
+		t.Fatalf("cannot install %s (CI=true: no fallback to dpkg-deb): %s", nfpmModule, nfpmLog)
+	}
 	return nfpmPath, nfpmLog
 }
 
