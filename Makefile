@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 GO      ?= go
 VERSION ?= $(shell sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog 2>/dev/null || echo 0.1.0)
-LDFLAGS := -X github.com/dh-teardown/dh-teardown/dh.Version=$(VERSION)
+LDFLAGS := -X github.com/dh-teardown/dh-teardown/dh/internal/srctree.Version=$(VERSION)
 
 COMMANDS := dh_teardown dh_installinit teardown
 
@@ -64,7 +64,7 @@ fuzz:
 clean:
 	rm -rf bin
 
-# make bench: measure what DESIGN §6 asks (dh/bench: commands against debhelper's, daemon
+# make bench: measure what DESIGN §6 asks (dh/internal/bench: commands against debhelper's, daemon
 # downtime per upgrade policy, rc0.d/rc6.d links) and write BENCHMARKS.md. Needs root for the
 # throwaway dpkg roots; BENCH_WORK must be on the root file system (the roots read the
 # packages built there through their overlay). Needs GNU time (/usr/bin/time). About two
@@ -75,7 +75,7 @@ bench: build
 	rm -rf $(BENCH_WORK)
 	mkdir -p $(BENCH_WORK)
 	$(MAKE) --no-print-directory install DESTDIR=$(BENCH_WORK)/stage PREFIX=/usr >/dev/null
-	$(GO) run ./dh/bench -stage $(BENCH_WORK)/stage -work $(BENCH_WORK) -o BENCHMARKS.md
+	$(GO) run ./dh/internal/bench -stage $(BENCH_WORK)/stage -work $(BENCH_WORK) -o BENCHMARKS.md
 	rm -rf $(BENCH_WORK)
 
 # ---------------------------------------------------------------------------

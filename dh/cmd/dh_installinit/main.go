@@ -6,7 +6,7 @@ import (
 	"log"
 	"os"
 
-	"github.com/dh-teardown/dh-teardown/dh/installinit"
+	"github.com/dh-teardown/dh-teardown/dh/internal/installinit"
 )
 
 func main() {

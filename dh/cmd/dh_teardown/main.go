@@ -6,7 +6,7 @@ import (
 	"log"
 	"os"
 
-	"github.com/dh-teardown/dh-teardown/dh/dhteardown"
+	"github.com/dh-teardown/dh-teardown/dh/internal/dhteardown"
 )
 
 func main() {

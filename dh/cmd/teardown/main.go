@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/dh-teardown/dh-teardown/dh/review"
+	"github.com/dh-teardown/dh-teardown/dh/internal/review"
 )
 
 func main() {

@@ -24,8 +24,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh"
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -58,7 +58,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	for _, w := range c.Warnings {
 		debhelper.Warning(stderr, Command, w)
 	}
-	tree, diags := dh.OpenTree(dir)
+	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
 		return printDiagnostics(stderr, diags)
 	}
@@ -92,7 +92,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 
 	r := &run{c: c, tree: tree, compat: compat, stderr: stderr}
-	r.plan = debhelper.NewPlan(dir, Command, dh.Version, c.Options)
+	r.plan = debhelper.NewPlan(dir, Command, srctree.Version, c.Options)
 	r.plan.Scope = c.scope()
 	r.plan.Out = stdout
 	for _, pkg := range pkgs {
@@ -142,7 +142,7 @@ func compatLevel(declared int, env func(string) string) (int, error) {
 func logFile(pkg string) string { return "debian/" + pkg + ".debhelper.log" }
 
 // loggedRun reports whether debian/PKG.debhelper.log records a run of this command.
-func loggedRun(tree *dh.Tree, pkg string) (log []byte, logged bool) {
+func loggedRun(tree *srctree.Tree, pkg string) (log []byte, logged bool) {
 	log, _ = os.ReadFile(tree.Path(logFile(pkg)))
 	for _, line := range strings.Split(string(log), "\n") {
 		if line == Command {
@@ -154,7 +154,7 @@ func loggedRun(tree *dh.Tree, pkg string) (log []byte, logged bool) {
 
 // remaining drops the packages this command has already acted on in the current dh
 // override target (--remaining-packages).
-func remaining(tree *dh.Tree, pkgs []string) []string {
+func remaining(tree *srctree.Tree, pkgs []string) []string {
 	var left []string
 	for _, pkg := range pkgs {
 		if _, logged := loggedRun(tree, pkg); !logged {
@@ -165,7 +165,7 @@ func remaining(tree *dh.Tree, pkgs []string) []string {
 }
 
 // noPackages is debhelper's warning when nothing is left to act on.
-func noPackages(tree *dh.Tree, hostArch string) string {
+func noPackages(tree *srctree.Tree, hostArch string) string {
 	seen := map[string]bool{}
 	var archs []string
 	for _, p := range tree.Packages() {
@@ -194,7 +194,7 @@ func (r *run) logRun(pkg string) {
 // run is one invocation working through its packages.
 type run struct {
 	c       *config
-	tree    *dh.Tree
+	tree    *srctree.Tree
 	compat  int
 	plan    *debhelper.Plan
 	stderr  io.Writer

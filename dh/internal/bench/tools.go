@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 )
 
 // baselineTool names the run of /bin/true: what starting a process and copying the tree

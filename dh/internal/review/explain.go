@@ -11,7 +11,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
 )
@@ -78,7 +78,7 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	if fl.NArg() == 1 {
 		dir = fl.Arg(0)
 	}
-	tree, diags := dh.OpenTree(dir)
+	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
 		return report(stderr, diags)
 	}
@@ -119,15 +119,15 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 // explainedPackage generates the package to explain: the one -p names, or the only package
 // of the tree with a declaration file. On a problem it returns nil and diagnostics that hold
 // an error.
-func explainedPackage(tree *dh.Tree, names []string, diags maintscript.Diagnostics) (*dh.PackageOutput, maintscript.Diagnostics) {
-	problem := func(format string, args ...any) (*dh.PackageOutput, maintscript.Diagnostics) {
+func explainedPackage(tree *srctree.Tree, names []string, diags maintscript.Diagnostics) (*srctree.PackageOutput, maintscript.Diagnostics) {
+	problem := func(format string, args ...any) (*srctree.PackageOutput, maintscript.Diagnostics) {
 		return nil, append(diags, maintscript.Diagnostic{File: tree.Path("debian/control"), Severity: maintscript.Error, Message: fmt.Sprintf(format, args...)})
 	}
 	selected, err := selectPackages(tree, names)
 	if err != nil {
 		return problem("%v", err)
 	}
-	outputs, gdiags := tree.Generate(selected, dh.StagedOrSource)
+	outputs, gdiags := tree.Generate(selected, srctree.StagedOrSource)
 	diags = append(diags, gdiags...)
 	switch {
 	case diags.HasErrors():
@@ -474,7 +474,7 @@ type explanation struct {
 
 // explainTransition builds both versions of the package, sets the simulated system up in the
 // state before the transition, and runs the transition's dpkg commands.
-func explainTransition(tree *dh.Tree, out dh.PackageOutput, tr transition, blocks *initBlocks) (*explanation, error) {
+func explainTransition(tree *srctree.Tree, out srctree.PackageOutput, tr transition, blocks *initBlocks) (*explanation, error) {
 	decls := out.Input.Declarations
 	ex := &explanation{Package: out.Package, Transition: tr.kind, From: tr.from, To: tr.to, ConfigFiles: tr.configFiles, Fail: tr.fail}
 	if tr.kind == kindRemove {
@@ -554,7 +554,7 @@ func explainTransition(tree *dh.Tree, out dh.PackageOutput, tr transition, block
 // generatedVersion is the package DIR builds: the init scripts of the daemons it declares
 // (multiuser ones rewritten) and, as scripts, dh_teardown's fragments and dh_installinit's
 // blocks for those daemons.
-func generatedVersion(tree *dh.Tree, out dh.PackageOutput, blocks *initBlocks) (simulate.Package, error) {
+func generatedVersion(tree *srctree.Tree, out srctree.PackageOutput, blocks *initBlocks) (simulate.Package, error) {
 	pkg := simulate.Package{Name: out.Package, Version: out.Input.Version}
 	var shipped []string
 	for _, d := range out.Input.Declarations.Daemons {
@@ -569,7 +569,7 @@ func generatedVersion(tree *dh.Tree, out dh.PackageOutput, blocks *initBlocks) (
 		pkg.Files = append(pkg.Files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(content), Conffile: true})
 		shipped = append(shipped, d.Name)
 	}
-	scripts, err := scriptsFor(blocks, shipped, out.Fragments, dh.Tool("dh_teardown"))
+	scripts, err := scriptsFor(blocks, shipped, out.Fragments, srctree.Tool("dh_teardown"))
 	pkg.Scripts = scripts
 	return pkg, err
 }
@@ -599,7 +599,7 @@ func scriptsFor(blocks *initBlocks, daemons []string, fragments []maintscript.Fr
 	return scripts, nil
 }
 
-func generatedAssumption(tree *dh.Tree, out dh.PackageOutput, blocks *initBlocks) string {
+func generatedAssumption(tree *srctree.Tree, out srctree.PackageOutput, blocks *initBlocks) string {
 	var daemons []string
 	for _, d := range out.Input.Declarations.Daemons {
 		if _, ok := out.Input.InitScripts[d.Name]; ok {
@@ -628,7 +628,7 @@ func generatedAssumption(tree *dh.Tree, out dh.PackageOutput, blocks *initBlocks
 // declared daemon it shipped (a daemon removed in a later version, or a multiuser one), its
 // init script with dh_installinit's compat 13 blocks and no dh-teardown code; the declared
 // conffiles of removed daemons; the info documents removed in a later version.
-func modelledVersion(out dh.PackageOutput, from string, blocks *initBlocks) (simulate.Package, string, error) {
+func modelledVersion(out srctree.PackageOutput, from string, blocks *initBlocks) (simulate.Package, string, error) {
 	v, _ := maintscript.ParseVersion(from)
 	before := func(x string) bool {
 		xv, err := maintscript.ParseVersion(x)

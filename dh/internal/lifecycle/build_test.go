@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 
 // repoRoot is the checkout's top directory, two levels above this package.
 func repoRoot() (string, error) {
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		return "", err
 	}
@@ -314,11 +314,11 @@ func treeDeb(t testing.TB, src, version string, pkgs ...string) string {
 	return deb
 }
 
-// lcinfoDeb builds dh/lifecycle/testdata/lcinfo/VERSION: 1.0 ships an info document outside
+// lcinfoDeb builds dh/internal/lifecycle/testdata/lcinfo/VERSION: 1.0 ships an info document outside
 // /usr/share/info and registers it with install-info; 2.0 drops it and declares it removed.
 func lcinfoDeb(t testing.TB, version string) string {
 	t.Helper()
-	return treeDeb(t, "dh/lifecycle/testdata/lcinfo/"+version, version, "lcinfo")
+	return treeDeb(t, "dh/internal/lifecycle/testdata/lcinfo/"+version, version, "lcinfo")
 }
 
 // debIn copies the host .deb into the root (once per root and path) and returns its path

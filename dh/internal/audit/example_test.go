@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/dh-teardown/dh-teardown/dh/audit"
+	"github.com/dh-teardown/dh-teardown/dh/internal/audit"
 )
 
 // Audit a root and act on the verdicts; WriteText and WriteJSON print the

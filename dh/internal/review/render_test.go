@@ -12,7 +12,7 @@ func TestRenderGolden(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	golden(t, "render/hello-2.0.txt.golden", stdout)
 
-	code, stdout, _ = run("render", "-p", "hello", "../../examples/hello/1.0")
+	code, stdout, _ = run("render", "-p", "hello", "../../../examples/hello/1.0")
 	assert.Equal(t, exitOK, code)
 	assert.Equal(t, "no declarations: dh_teardown generates nothing for this tree\n", stdout)
 }

@@ -11,8 +11,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/dh-teardown/dh-teardown/dh"
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -41,7 +41,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if len(opts.Args) > 0 {
 		return debhelper.ReportError(stderr, Command, &debhelper.UsageError{Problems: []string{fmt.Sprintf("unexpected argument %q: dh_teardown takes only options", opts.Args[0])}})
 	}
-	tree, diags := dh.OpenTree(dir)
+	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
 		return printDiagnostics(stderr, diags)
 	}
@@ -55,14 +55,14 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	outputs, gdiags := tree.Generate(pkgs, dh.Staged)
+	outputs, gdiags := tree.Generate(pkgs, srctree.Staged)
 	diags = append(diags, gdiags...)
 	if diags.HasErrors() {
 		return printDiagnostics(stderr, diags)
 	}
 	printDiagnostics(stderr, diags) // the warnings
 
-	plan := debhelper.NewPlan(dir, Command, dh.Version, opts)
+	plan := debhelper.NewPlan(dir, Command, srctree.Version, opts)
 	plan.Out = stdout
 	for _, pkg := range pkgs {
 		plan.ClaimPackage(pkg)
@@ -72,7 +72,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 			plan.AddAutoscript(o.Package, f.Script, f.Text)
 		}
 		for name, script := range o.InitScripts {
-			path := dh.StagedInitScript(o.Package, name)
+			path := srctree.StagedInitScript(o.Package, name)
 			mode := os.FileMode(0o755)
 			if info, err := os.Stat(tree.Path(path)); err == nil {
 				mode = info.Mode().Perm()

@@ -1,4 +1,4 @@
-package dh
+package srctree
 
 import (
 	"github.com/dh-teardown/dh-teardown/maintscript"

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -72,7 +72,7 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // selectPackages returns the packages named, checked against debian/control, or all of them.
-func selectPackages(tree *dh.Tree, names []string) ([]string, error) {
+func selectPackages(tree *srctree.Tree, names []string) ([]string, error) {
 	if len(names) == 0 {
 		var all []string
 		for _, p := range tree.Source.Packages {

@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // example is the bundled source tree whose declarations the explain tests use.
-const example = "../../examples/hello/2.0"
+const example = "../../../examples/hello/2.0"
 
 // run runs the teardown command and returns its exit status, stdout and stderr.
 func run(args ...string) (int, string, string) {
@@ -193,8 +193,8 @@ func TestExplainBadInput(t *testing.T) {
 		{"remove config-files", []string{"--from", "2.0", "--config-files", "--to", "none", example}, exitBadInput, "already removed"},
 		{"config-files from none", []string{"--from", "none", "--config-files", example}, exitBadInput, "--from OLD"},
 		{"unknown package", []string{"-p", "nope", "--from", "1.0", example}, exitBadInput, `package "nope" is not in debian/control`},
-		{"no declarations", []string{"--from", "1.0", "../../examples/hello/1.1"}, exitBadInput, "no package has a declaration file"},
-		{"package without declarations", []string{"-p", "hello", "--from", "1.0", "../../examples/hello/1.1"}, exitBadInput, `package "hello" has no declaration file`},
+		{"no declarations", []string{"--from", "1.0", "../../../examples/hello/1.1"}, exitBadInput, "no package has a declaration file"},
+		{"package without declarations", []string{"-p", "hello", "--from", "1.0", "../../../examples/hello/1.1"}, exitBadInput, `package "hello" has no declaration file`},
 		{"fail prerm on install", []string{"--from", "none", "--fail", "prerm", example}, exitBadInput, "--fail prerm: dpkg runs no old prerm in an install of 2.0"},
 		{"fail postrm over config-files", []string{"--from", "1.0", "--config-files", "--fail", "postrm", example}, exitBadInput, "dpkg runs no old postrm"},
 		{"fail preinst on remove", []string{"--from", "2.0", "--to", "none", "--fail", "preinst", example}, exitBadInput, "dpkg runs no new preinst in a removal of 2.0"},

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dh-teardown/dh-teardown/dh"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
 )
 
@@ -20,7 +20,7 @@ const callLog = "/var/log/explain-calls"
 // explainFor runs explain's model for the example tree and a transition.
 func explainFor(t *testing.T, from, to string, configFiles bool, fail string) *explanation {
 	t.Helper()
-	tree, diags := dh.OpenTree(example)
+	tree, diags := srctree.OpenTree(example)
 	require.NotNil(t, tree, diags)
 	out, diags := explainedPackage(tree, nil, diags)
 	require.NotNil(t, out, diags)

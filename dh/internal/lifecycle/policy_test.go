@@ -8,11 +8,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 )
 
 // The upgrade policies of the drop-in dh_installinit (--on-upgrade), one package each in the
-// generated source lcpol (dh/bench/trees.PolicySource), built at 1.0 and 2.0.
+// generated source lcpol (dh/internal/bench/trees.PolicySource), built at 1.0 and 2.0.
 
 // policyDeb builds lcpol VERSION once per test binary and returns the .deb of the policy's
 // package.

@@ -3,7 +3,7 @@ package lifecycle
 import (
 	"testing"
 
-	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 )
 
 // Scenarios that found bugs in the generated code; each names the code it holds to the

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/dh-teardown/dh-teardown/dh/audit"
+	"github.com/dh-teardown/dh-teardown/dh/internal/audit"
 )
 
 // auditCmd implements "teardown audit [--root DIR] [--format text|json]": which init scripts

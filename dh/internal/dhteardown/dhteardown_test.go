@@ -19,7 +19,7 @@ import (
 func example(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "hello")
-	out, err := exec.Command("cp", "-a", "../../examples/hello/2.0", dir).CombinedOutput()
+	out, err := exec.Command("cp", "-a", "../../../examples/hello/2.0", dir).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	return dir
 }
@@ -188,9 +188,9 @@ func TestNotASourceTree(t *testing.T) {
 // dh_teardown for a tree with a declaration file and skips it for one without.
 func TestDhSkipsItWithoutDeclarations(t *testing.T) {
 	bin := t.TempDir()
-	out, err := exec.Command("go", "build", "-o", bin, "../cmd/dh_teardown").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dh_teardown").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	perl5, err := filepath.Abs("../perl")
+	perl5, err := filepath.Abs("../../perl")
 	require.NoError(t, err)
 	sequence := func(dir string) string {
 		cmd := exec.Command("dh", "binary", "--no-act", "--with", "teardown")

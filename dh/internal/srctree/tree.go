@@ -1,8 +1,8 @@
-// Package dh is dh-teardown's debhelper face: it reads a source tree being built (debian/
+// Package srctree is dh-teardown's debhelper face: it reads a source tree being built (debian/
 // files and what earlier debhelper commands staged in debian/PKG/), turns it into the
 // maintscript library's inputs, and holds what dh_teardown, the drop-in dh_installinit and
 // the teardown review commands share.
-package dh
+package srctree
 
 import (
 	"bufio"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 )
 

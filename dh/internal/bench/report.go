@@ -38,7 +38,7 @@ func verdict(ok bool) string {
 func (r *report) markdown(machine []string) string {
 	var b strings.Builder
 	b.WriteString("# Benchmarks\n\n")
-	b.WriteString("Written by `make bench` (the program `dh/bench`; see its doc comment for what each part measures and how).\n")
+	b.WriteString("Written by `make bench` (the program `dh/internal/bench`; see its doc comment for what each part measures and how).\n")
 	fmt.Fprintf(&b, "Run of %s, %s in all, as `bench %s`.\n", r.started.UTC().Format("2006-01-02 15:04 MST"), r.took.Round(time.Second), r.commandLine)
 	b.WriteString("Reproduce with `make bench` as root from a checkout (it builds the commands, stages them with " +
 		"`make install DESTDIR=… PREFIX=/usr` and runs the program); the dpkg parts run in throwaway roots and leave the host as it was.\n\n")

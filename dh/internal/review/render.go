@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -29,7 +29,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 	if fl.NArg() == 1 {
 		dir = fl.Arg(0)
 	}
-	tree, diags := dh.OpenTree(dir)
+	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
 		return report(stderr, diags)
 	}
@@ -38,7 +38,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "teardown render: %v\n", err)
 		return exitBadInput
 	}
-	outputs, gdiags := tree.Generate(selected, dh.StagedOrSource)
+	outputs, gdiags := tree.Generate(selected, srctree.StagedOrSource)
 	diags = append(diags, gdiags...)
 	if diags.HasErrors() {
 		return report(stderr, diags)
@@ -49,7 +49,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 
 // writeRender prints the outputs: per package and script the blocks as dh_teardown would
 // write them, then the notes.
-func writeRender(w io.Writer, outputs []dh.PackageOutput) {
+func writeRender(w io.Writer, outputs []srctree.PackageOutput) {
 	if len(outputs) == 0 {
 		fmt.Fprintln(w, "no declarations: dh_teardown generates nothing for this tree")
 		return

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 )
 
 // buildSource writes src into dir/src and builds it with dpkg-buildpackage and the dh-teardown
