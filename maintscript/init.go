@@ -75,6 +75,21 @@ type InitInput struct {
 	Daemon           InitDaemon
 	// Script is the init script being installed as /etc/init.d/NAME; only Multiuser needs it.
 	Script *InitScript
+	// Debhelper are the conventions of the debhelper version the code follows.
+	Debhelper DebhelperConventions
+}
+
+// DebhelperConventions are how the init script code of debhelper's versions differs; the
+// zero value is debhelper 13.11.4's (Debian 12).
+type DebhelperConventions struct {
+	// DpkgRootSet tests DPKG_ROOT as set but maybe empty, "$DPKG_ROOT" (13.24 on).
+	DpkgRootSet bool
+	// LinksUnderDpkgRoot runs update-rc.d in the postinst also under a non-empty DPKG_ROOT,
+	// on "$DPKG_ROOT/etc/init.d/NAME" (13.32 on); NoStartLinksUnderDpkgRoot does the same
+	// for a daemon that is not started (14.4 on). invoke-rc.d never runs under DPKG_ROOT.
+	LinksUnderDpkgRoot, NoStartLinksUnderDpkgRoot bool
+	// TmpfilesOutput leaves systemd-tmpfiles' output visible (13.11.5 on).
+	TmpfilesOutput bool
 }
 
 // GenerateInit checks an init script daemon and renders its maintainer script fragments,
@@ -142,6 +157,12 @@ func GenerateInit(in InitInput) (*Output, Diagnostics) {
 		UpdateRcdParams: params,
 		ErrorHandler:    handler,
 		Start:           !d.NoStart,
+		DpkgRootSet:     in.Debhelper.DpkgRootSet,
+	}
+	if d.NoStart {
+		data.LinksUnderDpkgRoot = in.Debhelper.NoStartLinksUnderDpkgRoot
+	} else {
+		data.LinksUnderDpkgRoot = in.Debhelper.LinksUnderDpkgRoot
 	}
 	if d.SkipSystemdNative {
 		data.InvokeOptions = []string{"--skip-systemd-native"}
@@ -240,11 +261,11 @@ func (g *generator) noteUpgrade(subject string, d InitDaemon, policy OnUpgrade) 
 // 10 for a package shipping systemd-tmpfiles configuration: systemd-tmpfiles --create on
 // the files, by base name, when systemd-tmpfiles is installed. debhelper keeps it with the
 // other generated code, not in the service bucket.
-func TmpfilesFragment(pkg string, files []string) (Fragment, error) {
+func TmpfilesFragment(pkg string, files []string, dh DebhelperConventions) (Fragment, error) {
 	if why := checkPackageName(pkg); why != "" {
 		return Fragment{}, fmt.Errorf("package %q: %s", truncate(pkg), why)
 	}
-	text, err := templates.Render("init.tmpfiles.postinst", templates.InitTmpfiles{Files: files})
+	text, err := templates.Render("init.tmpfiles.postinst", templates.InitTmpfiles{Files: files, ShowOutput: dh.TmpfilesOutput})
 	if err != nil {
 		return Fragment{}, err
 	}

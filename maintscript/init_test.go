@@ -51,7 +51,7 @@ func TestGenerateInitScriptsPassShellChecks(t *testing.T) {
 			}
 		}
 	}
-	f, err := TmpfilesFragment("hello", []string{"hello.conf", "odd name.conf"})
+	f, err := TmpfilesFragment("hello", []string{"hello.conf", "odd name.conf"}, DebhelperConventions{})
 	require.NoError(t, err)
 	checkShell(t, WholeScript("postinst", "dh_installinit/test", []Fragment{f}))
 }

@@ -21,10 +21,20 @@ type InitDaemon struct {
 	// from an installed version, abort-upgrade, abort-deconfigure): "restart", "reload" or
 	// "start". Without "$2" the postinst starts the daemon.
 	UpgradeAction string
+	// DpkgRootSet tests DPKG_ROOT as set but maybe empty, "$DPKG_ROOT" (debhelper 13.24 on),
+	// instead of "${DPKG_ROOT:-}".
+	DpkgRootSet bool
+	// LinksUnderDpkgRoot makes the postinst run update-rc.d also when DPKG_ROOT is not empty,
+	// testing "$DPKG_ROOT/etc/init.d/NAME"; invoke-rc.d still runs only when it is empty
+	// (debhelper 13.32 on; 14.4 on with --no-start).
+	LinksUnderDpkgRoot bool
 }
 
 // InitTmpfiles is the data of the "init.tmpfiles.postinst" snippet (compat 10): the
 // systemd-tmpfiles configuration files the package ships, by base name.
 type InitTmpfiles struct {
 	Files []string
+	// ShowOutput leaves systemd-tmpfiles' output visible (debhelper 13.11.5 on) instead of
+	// sending it to /dev/null.
+	ShowOutput bool
 }

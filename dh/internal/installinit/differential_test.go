@@ -1,9 +1,8 @@
+//go:build integration
+
 package installinit
 
 import (
-	"fmt"
-	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,10 +17,16 @@ type diffCase struct {
 	// calls are the dh_installinit invocations, in order, for both; ours, when set, replaces
 	// them for our command (to compare an extension with the debhelper options it stands for).
 	calls, ours [][]string
-	// fails says that the (last) call fails for both.
-	fails bool
+	// fails says that the (last) call fails for both; failsSince, that it does from that
+	// debhelper version on.
+	fails      bool
+	failsSince string
+	// compatFile declares the compat level in debian/compat even for compat 14.
+	compatFile bool
 	// env is added to the environment of every call.
 	env []string
+	// fixture, when set, makes the tree instead of copying testdata/TREE.
+	fixture func(t *testing.T) string
 }
 
 var diffCases = []diffCase{
@@ -30,6 +35,7 @@ var diffCases = []diffCase{
 	{name: "compat12", tree: "basic", compat: 12, calls: [][]string{{}}},
 	{name: "compat13", tree: "basic", compat: 13, calls: [][]string{{}}},
 	{name: "compat14", tree: "basic", compat: 14, calls: [][]string{{}}},
+	{name: "compat14-in-debian-compat", tree: "basic", compat: 14, compatFile: true, calls: [][]string{{}}, failsSince: "14.0"},
 	{name: "restart-after-upgrade", tree: "basic", compat: 13, calls: [][]string{{"-R"}}},
 	{name: "no-restart-after-upgrade", tree: "basic", compat: 13, calls: [][]string{{"--no-restart-after-upgrade"}}},
 	{name: "no-restart-after-upgrade-compat10", tree: "basic", compat: 10, calls: [][]string{{"--no-restart-after-upgrade"}}},
@@ -45,6 +51,8 @@ var diffCases = []diffCase{
 	{name: "no-enable-no-start", tree: "basic", compat: 11, calls: [][]string{{"--no-enable", "--no-start"}}},
 	{name: "no-enable-with-params", tree: "basic", compat: 13, calls: [][]string{{"--no-enable", "-u", "defaults"}}, fails: true},
 	{name: "u", tree: "basic", compat: 13, calls: [][]string{{"-u", "defaults 20  80"}}},
+	{name: "u-stray-word", tree: "basic", compat: 13, calls: [][]string{{"-u", "defaults", "30"}}},
+	{name: "stray-words", tree: "basic", compat: 12, calls: [][]string{{"multiusr", "-R", "$(reboot)"}}},
 	{name: "update-rcd-params", tree: "basic", compat: 13, calls: [][]string{{"--update-rcd-params=defaults-disabled"}}},
 	{name: "params-after-dashes", tree: "basic", compat: 13, calls: [][]string{{"-udefaults", "--", "start 20 2 3 4 5 .", "stop", "80", "0 1 6 ."}}},
 	{name: "error-handler", tree: "basic", compat: 13, calls: [][]string{{"--error-handler=my_handler"}}},
@@ -70,9 +78,12 @@ var diffCases = []diffCase{
 		{"-phellod", "--remove-d"},
 	}},
 	{name: "all-packages", tree: "multi", compat: 14, calls: [][]string{{}}},
+	{name: "all-packages-compat13", tree: "multi", compat: 13, calls: [][]string{{}}},
+	{name: "names-compat14", tree: "multi", compat: 14, calls: [][]string{{"-phello", "--name=hellod"}, {"-phellod", "-d", "--no-enable"}}},
 	{name: "init-script", tree: "multi", compat: 13, calls: [][]string{{"-phello-server", "--init-script=hello-alt"}}},
 	{name: "remove-d-without-d", tree: "multi", compat: 13, calls: [][]string{{"-phello-server", "-d"}}},
 	{name: "compat10-service-tmpfile-upstart", tree: "compat10", compat: 10, calls: [][]string{{}}},
+	{name: "compat10-no-start-no-enable", tree: "compat10", compat: 10, calls: [][]string{{"--no-start", "--no-enable"}}},
 	{name: "compat10-only-scripts", tree: "compat10", compat: 10, calls: [][]string{{"-o", "-phello"}}},
 	{name: "compat11-upstart", tree: "compat10", compat: 11, calls: [][]string{{}}},
 	{name: "compat12-upstart", tree: "compat10", compat: 12, calls: [][]string{{}}, fails: true},
@@ -88,88 +99,84 @@ var diffCases = []diffCase{
 	{name: "on-upgrade-none", tree: "multi", compat: 12, calls: [][]string{{"-phello", "--name=hellod", "--no-stop-on-upgrade"}}, ours: [][]string{{"-phello", "--name=hellod", "--on-upgrade=none"}}},
 }
 
-// TestDifferential holds our dh_installinit to debhelper's: on the same tree with the same
+// TestDifferential holds our dh_installinit to debhelper's, for each debhelper version it
+// follows (the host's, and those of the debootstrapped roots): on the same tree with the same
 // arguments, the same exit status (success or failure), the same installed files (paths,
 // modes, contents) and substvars after dh_installdeb, and maintainer scripts that make the
 // same calls and exit the same way in every Policy invocation and variant. It also checks
 // that running our calls a second time changes no byte.
 func TestDifferential(t *testing.T) {
-	dpkgroot.SkipUnlessRoot(t)
-	needTools(t, debhelperInstallinit, "dh_installdeb", "dash", "unshare")
-	for _, c := range diffCases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			env := buildEnv(t, c.env...)
-			theirs := copyTree(t, c.tree, c.compat)
-			mine := copyTree(t, c.tree, c.compat)
-			ourCalls := c.ours
-			if ourCalls == nil {
-				ourCalls = c.calls
-			}
-			var failed bool
-			for i, args := range c.calls {
-				r := runDebhelper(t, theirs, args, env)
-				if r.code != 0 {
-					require.True(t, c.fails && i == len(c.calls)-1, "debhelper's dh_installinit %v failed unexpectedly (%d):\n%s", args, r.code, r.output)
-					failed = true
-				}
-			}
-			require.Equal(t, c.fails, failed, "debhelper's dh_installinit was expected to fail")
-			before := snapshot(t, mine, nil)
-			for i, args := range ourCalls {
-				r := runOurs(t, mine, args, env)
-				if c.fails && i == len(ourCalls)-1 {
-					require.NotEqual(t, 0, r.code, "ours %v succeeded where debhelper's fails:\n%s", args, r.output)
-					assert.Equal(t, describeSnapshot(before), describeSnapshot(snapshot(t, mine, nil)), "a failing run must write nothing")
-					return
-				}
-				require.Equal(t, 0, r.code, "ours %v:\n%s", args, r.output)
-			}
-			first := snapshot(t, mine, nil)
-			for _, args := range ourCalls {
-				r := runOurs(t, mine, args, env)
-				require.Equal(t, 0, r.code, "ours %v, again:\n%s", args, r.output)
-			}
-			second := snapshot(t, mine, nil)
-			require.Equal(t, describeSnapshot(first), describeSnapshot(second), "a second run must change no byte")
-			for p, e := range first {
-				assert.Equal(t, e.mtime, second[p].mtime, "a second run must not rewrite %s", p)
-			}
-
-			runInstalldeb(t, theirs, env)
-			runInstalldeb(t, mine, env)
-			assert.Equal(t, describeSnapshot(snapshot(t, theirs, generatedFiles)), describeSnapshot(snapshot(t, mine, generatedFiles)), "installed files, DEBIAN/ control files and substvars")
-
-			pkgs := packagesOf(t, theirs)
-			names := initNames(t, pkgs, theirs, mine)
-			want := behaviour(t, theirs, pkgs, names)
-			got := behaviour(t, mine, pkgs, names)
-			require.NotEmpty(t, want)
-			if want != got {
-				t.Errorf("maintainer scripts behave differently (-debhelper +ours):\n%s", firstDifference(want, got))
+	for _, tg := range targets(t) {
+		t.Run(tg.name, func(t *testing.T) {
+			for _, c := range diffCases {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					differential(t, tg, c)
+				})
 			}
 		})
 	}
 }
 
-// firstDifference shows where two logs part, with the run they part in.
-func firstDifference(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	title := ""
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if strings.HasPrefix(wl, "== ") {
-			title = wl
-		}
-		if wl != gl {
-			return fmt.Sprintf("in %s\n-%s\n+%s", title, wl, gl)
+// differential runs one case against one target.
+func differential(t *testing.T, tg *target, c diffCase) {
+	env := buildEnv(t, c.env...)
+	theirs, mine := c.makeTree(t), c.makeTree(t)
+	ourCalls := c.ours
+	if ourCalls == nil {
+		ourCalls = c.calls
+	}
+	fails := c.fails || (c.failsSince != "" && tg.atLeast(t, c.failsSince))
+	var failed bool
+	for i, args := range c.calls {
+		r := tg.debhelper(t, theirs, "dh_installinit", args, env)
+		if r.code != 0 {
+			require.True(t, fails && i == len(c.calls)-1, "debhelper %s's dh_installinit %v failed unexpectedly (%d):\n%s", tg.version, args, r.code, r.output)
+			failed = true
 		}
 	}
-	return ""
+	require.Equal(t, fails, failed, "debhelper %s's dh_installinit was expected to fail", tg.version)
+	before := snapshot(t, mine, nil)
+	for i, args := range ourCalls {
+		r := tg.ours(t, mine, args, env)
+		if fails && i == len(ourCalls)-1 {
+			require.NotEqual(t, 0, r.code, "ours %v succeeded where debhelper's fails:\n%s", args, r.output)
+			assert.Equal(t, describeSnapshot(before), describeSnapshot(snapshot(t, mine, nil)), "a failing run must write nothing")
+			return
+		}
+		require.Equal(t, 0, r.code, "ours %v:\n%s", args, r.output)
+	}
+	first := snapshot(t, mine, nil)
+	for _, args := range ourCalls {
+		r := tg.ours(t, mine, args, env)
+		require.Equal(t, 0, r.code, "ours %v, again:\n%s", args, r.output)
+	}
+	second := snapshot(t, mine, nil)
+	require.Equal(t, describeSnapshot(first), describeSnapshot(second), "a second run must change no byte")
+	for p, e := range first {
+		assert.Equal(t, e.mtime, second[p].mtime, "a second run must not rewrite %s", p)
+	}
+
+	for _, dir := range []string{theirs, mine} {
+		r := tg.debhelper(t, dir, "dh_installdeb", nil, env)
+		require.Equal(t, 0, r.code, "dh_installdeb in %s:\n%s", dir, r.output)
+	}
+	assert.Equal(t, describeSnapshot(snapshot(t, theirs, generatedFiles)), describeSnapshot(snapshot(t, mine, generatedFiles)), "installed files, DEBIAN/ control files and substvars")
+
+	pkgs := packagesOf(t, theirs)
+	names := initNames(t, pkgs, theirs, mine)
+	want := behaviour(t, theirs, pkgs, names)
+	got := behaviour(t, mine, pkgs, names)
+	require.NotEmpty(t, want)
+	if want != got {
+		t.Errorf("maintainer scripts behave differently from debhelper %s's (-debhelper +ours):\n%s", tg.version, firstDifference(want, got))
+	}
+}
+
+// makeTree makes a copy of the case's tree.
+func (c diffCase) makeTree(t *testing.T) string {
+	if c.fixture != nil {
+		return c.fixture(t)
+	}
+	return copyTree(t, c.tree, c.compat, c.compatFile)
 }

@@ -2,6 +2,7 @@ package installinit
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"os"
@@ -62,8 +63,9 @@ func buildEnv(t *testing.T, extra ...string) []string {
 }
 
 // copyTree copies the fixture testdata/NAME into a new temporary directory, keeping modes,
-// and writes debian/compat with the given level.
-func copyTree(t *testing.T, name string, compat int) string {
+// and declares the compat level: in debian/compat below 14 or with compatFile, else as
+// debhelper-compat in debian/control.
+func copyTree(t *testing.T, name string, compat int, compatFile bool) string {
 	t.Helper()
 	src := filepath.Join("testdata", name)
 	dst := t.TempDir()
@@ -87,7 +89,17 @@ func copyTree(t *testing.T, name string, compat int) string {
 		return os.WriteFile(target, data, info.Mode().Perm())
 	})
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dst, "debian", "compat"), []byte(fmt.Sprintf("%d\n", compat)), 0o644))
+	if compat < 14 || compatFile {
+		require.NoError(t, os.WriteFile(filepath.Join(dst, "debian", "compat"), []byte(fmt.Sprintf("%d\n", compat)), 0o644))
+		return dst
+	}
+	// From debhelper 14.0 on compat 14 can only be declared in debian/control.
+	control := filepath.Join(dst, "debian", "control")
+	data, err := os.ReadFile(control)
+	require.NoError(t, err)
+	edited := strings.Replace(string(data), "\nBuild-Depends: debhelper\n", fmt.Sprintf("\nBuild-Depends: debhelper-compat (= %d)\n", compat), 1)
+	require.NotEqual(t, string(data), edited, "%s declares Build-Depends: debhelper", control)
+	require.NoError(t, os.WriteFile(control, []byte(edited), 0o644))
 	return dst
 }
 
@@ -259,8 +271,10 @@ type variant struct {
 	name string
 	// scripts is how /etc/init.d/NAME exists: "absent", "executable" or "not-executable".
 	scripts string
-	// dpkgRoot sets DPKG_ROOT; fail names a stub that fails.
-	dpkgRoot bool
+	// dpkgRoot is how DPKG_ROOT is set: "" not at all, "empty" (as dpkg sets it for /),
+	// "elsewhere" (a directory without the init scripts) or "root" (a directory that has
+	// them, instead of /etc/init.d); fail names a stub that fails.
+	dpkgRoot string
 	fail     string
 	// stopLinks creates /etc/rc0.d/K01NAME and /etc/rc6.d/K01NAME.
 	stopLinks bool
@@ -270,8 +284,11 @@ var variants = []variant{
 	{name: "absent", scripts: "absent"},
 	{name: "executable", scripts: "executable", stopLinks: true},
 	{name: "not-executable", scripts: "not-executable"},
-	{name: "absent,DPKG_ROOT", scripts: "absent", dpkgRoot: true},
-	{name: "executable,DPKG_ROOT", scripts: "executable", dpkgRoot: true},
+	{name: "executable,DPKG_ROOT=", scripts: "executable", dpkgRoot: "empty"},
+	{name: "absent,DPKG_ROOT", scripts: "absent", dpkgRoot: "elsewhere"},
+	{name: "executable,DPKG_ROOT", scripts: "executable", dpkgRoot: "elsewhere"},
+	{name: "executable-in-DPKG_ROOT", scripts: "executable", dpkgRoot: "root"},
+	{name: "not-executable-in-DPKG_ROOT", scripts: "not-executable", dpkgRoot: "root"},
 	{name: "executable,invoke-rc.d-fails", scripts: "executable", fail: "invoke-rc.d"},
 	{name: "executable,update-rc.d-fails", scripts: "executable", fail: "update-rc.d"},
 }
@@ -293,6 +310,40 @@ exit 0
 // stubbed commands and the exit status.
 func behaviour(t *testing.T, dir string, pkgs, names []string) string {
 	t.Helper()
+	// Many cases and targets generate the same scripts: run each set once.
+	key := sha256.New()
+	fmt.Fprintf(key, "%q %q\n", pkgs, names)
+	for _, pkg := range pkgs {
+		for _, s := range []string{"preinst", "postinst", "prerm", "postrm"} {
+			data, err := os.ReadFile(filepath.Join(dir, "debian", pkg, "DEBIAN", s))
+			if err != nil && !os.IsNotExist(err) {
+				require.NoError(t, err)
+			}
+			fmt.Fprintf(key, "%s %s %d\n%s\n", pkg, s, len(data), data)
+		}
+	}
+	k := string(key.Sum(nil))
+	behaviourMu.Lock()
+	log, ok := behaviourLogs[k]
+	behaviourMu.Unlock()
+	if ok {
+		return log
+	}
+	log = runBehaviour(t, dir, pkgs, names)
+	behaviourMu.Lock()
+	behaviourLogs[k] = log
+	behaviourMu.Unlock()
+	return log
+}
+
+var (
+	behaviourMu   sync.Mutex
+	behaviourLogs = map[string]string{}
+)
+
+// runBehaviour does what behaviour describes.
+func runBehaviour(t *testing.T, dir string, pkgs, names []string) string {
+	t.Helper()
 	work := t.TempDir()
 	stubs := filepath.Join(work, "stubs")
 	require.NoError(t, os.Mkdir(stubs, 0o755))
@@ -303,17 +354,24 @@ func behaviour(t *testing.T, dir string, pkgs, names []string) string {
 	q := shellQuote
 	var b strings.Builder
 	b.WriteString("set -u\n")
-	for _, d := range []string{"/etc/init.d", "/etc/rc0.d", "/etc/rc6.d"} {
+	// The other root, for DPKG_ROOT: the same path in every run, as it shows in the logs.
+	const root = "/mnt"
+	for _, d := range []string{"/etc/init.d", "/etc/rc0.d", "/etc/rc6.d", root} {
 		fmt.Fprintf(&b, "mount -t tmpfs tmpfs %s || exit 90\n", d)
 	}
+	fmt.Fprintf(&b, "mkdir -p %s/etc/init.d\n", root)
 	for _, v := range variants {
-		b.WriteString("rm -f /etc/init.d/* /etc/rc0.d/* /etc/rc6.d/*\n")
+		fmt.Fprintf(&b, "rm -f /etc/init.d/* /etc/rc0.d/* /etc/rc6.d/* %s/etc/init.d/*\n", q(root))
+		initd := "/etc/init.d/"
+		if v.dpkgRoot == "root" {
+			initd = root + "/etc/init.d/"
+		}
 		for _, n := range names {
 			switch v.scripts {
 			case "executable":
-				fmt.Fprintf(&b, "printf '#!/bin/sh\\nexit 0\\n' >%s; chmod 0755 %[1]s\n", q("/etc/init.d/"+n))
+				fmt.Fprintf(&b, "printf '#!/bin/sh\\nexit 0\\n' >%s; chmod 0755 %[1]s\n", q(initd+n))
 			case "not-executable":
-				fmt.Fprintf(&b, "printf '#!/bin/sh\\nexit 0\\n' >%s; chmod 0644 %[1]s\n", q("/etc/init.d/"+n))
+				fmt.Fprintf(&b, "printf '#!/bin/sh\\nexit 0\\n' >%s; chmod 0644 %[1]s\n", q(initd+n))
 			}
 			if v.stopLinks {
 				fmt.Fprintf(&b, "ln -s ../init.d/%s /etc/rc0.d/K01%[1]s; ln -s ../init.d/%[1]s /etc/rc6.d/K01%[1]s\n", n)
@@ -329,8 +387,13 @@ func behaviour(t *testing.T, dir string, pkgs, names []string) string {
 				fmt.Fprintf(&b, "echo %s >>%s\n", q(title), q(log))
 				env := []string{"PATH=" + stubs + ":/usr/sbin:/usr/bin:/sbin:/bin", "STUB_LOG=" + log,
 					"DPKG_MAINTSCRIPT_PACKAGE=" + pkg, "DPKG_MAINTSCRIPT_NAME=" + inv.script}
-				if v.dpkgRoot {
+				switch v.dpkgRoot {
+				case "empty":
+					env = append(env, "DPKG_ROOT=")
+				case "elsewhere":
 					env = append(env, "DPKG_ROOT=/nonexistent-root")
+				case "root":
+					env = append(env, "DPKG_ROOT="+root)
 				}
 				if v.fail != "" {
 					env = append(env, "STUB_FAIL="+v.fail)
@@ -397,4 +460,26 @@ func initNames(t *testing.T, pkgs []string, dirs ...string) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// firstDifference shows where two logs part, with the run they part in.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	title := ""
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if strings.HasPrefix(wl, "== ") {
+			title = wl
+		}
+		if wl != gl {
+			return fmt.Sprintf("in %s\n-%s\n+%s", title, wl, gl)
+		}
+	}
+	return ""
 }

@@ -62,9 +62,19 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if tree == nil {
 		return printDiagnostics(stderr, diags)
 	}
+	dh, warning, err := detect(env)
+	if err != nil {
+		return debhelper.ReportError(stderr, Command, err)
+	}
+	if warning != "" {
+		debhelper.Warning(stderr, Command, warning)
+	}
 	compat, err := compatLevel(tree.Source.Compat, env)
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
+	}
+	if _, err := os.Stat(tree.Path(maintscript.CompatFile)); err == nil && dh.Compat14Stable && tree.Source.Compat >= 14 {
+		return debhelper.ReportError(stderr, Command, fmt.Errorf("debian/compat cannot declare compat %d with debhelper %s: use Build-Depends: debhelper-compat (= %[1]d) in debian/control", tree.Source.Compat, dh.Version))
 	}
 	if c.deprecatedNoRestart {
 		debhelper.Warning(stderr, Command, "--no-restart-on-upgrade has been renamed to --no-stop-on-upgrade")
@@ -91,7 +101,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		}
 	}
 
-	r := &run{c: c, tree: tree, compat: compat, stderr: stderr}
+	r := &run{c: c, tree: tree, compat: compat, dh: dh, stderr: stderr}
 	r.plan = debhelper.NewPlan(dir, Command, srctree.Version, c.Options)
 	r.plan.Scope = c.scope()
 	r.plan.Out = stdout
@@ -196,6 +206,7 @@ type run struct {
 	c       *config
 	tree    *srctree.Tree
 	compat  int
+	dh      Behaviour // the debhelper version followed
 	plan    *debhelper.Plan
 	stderr  io.Writer
 	diags   maintscript.Diagnostics
@@ -229,14 +240,43 @@ func (r *run) names(pkg string) (script, scriptSrc, job string) {
 // pkgFile finds debian/PKG.FILE as debhelper's pkgfile does (with --name,
 // debian/PKG.NAME.FILE), returning its path relative to the tree.
 func (r *run) pkgFile(pkg, file string) (string, bool) {
+	named := file
 	if r.c.Name != "" {
-		file = r.c.Name + "." + file
+		named = r.c.Name + "." + file
 	}
-	p, ok := debhelper.PkgFile(r.tree.Path("debian"), pkg, pkg == r.tree.MainPackage, file, r.tree.Host)
+	host := r.tree.Host
+	if r.compat >= 14 && r.dh.Compat14PkgFiles {
+		// debhelper's pkgfile in compat 14: dh_installinit's files are named but have no
+		// architecture variants; files without the package prefix are deprecated.
+		host = debhelper.Host{}
+		r.warnPrefixless(pkg, named)
+	}
+	p, ok := debhelper.PkgFile(r.tree.Path("debian"), pkg, pkg == r.tree.MainPackage, named, host)
 	if !ok {
 		return "", false
 	}
 	return "debian/" + filepath.Base(p), true
+}
+
+// warnPrefixless repeats debhelper's compat 14 warnings for debian/FILE, a file without the
+// package prefix, when it exists: with --name always, else for the main package of a source
+// with several binary packages.
+func (r *run) warnPrefixless(pkg, file string) {
+	if pkg != r.tree.MainPackage && r.c.Name == "" {
+		return
+	}
+	if r.c.Name == "" && len(r.tree.Packages()) < 2 {
+		return
+	}
+	if info, err := os.Stat(r.tree.Path("debian/" + file)); err != nil || !info.Mode().IsRegular() {
+		return
+	}
+	what := "prefix-less debhelper config files"
+	if r.c.Name != "" {
+		what = "prefix-less debhelper config files with --name"
+	}
+	debhelper.Warning(r.stderr, Command, "The use of "+what+" is deprecated.")
+	debhelper.Warning(r.stderr, Command, fmt.Sprintf("Please rename \"debian/%s\" to \"debian/%s.%[1]s\"", file, r.tree.MainPackage))
 }
 
 // pkg plans everything for one package.
@@ -261,7 +301,11 @@ func (r *run) pkg(pkg string) {
 		service, _ = r.pkgFile(pkg, "service")
 		tmpfile, _ = r.pkgFile(pkg, "tmpfile")
 		if service != "" && install {
-			r.plan.InstallFile(service, tmp+"/lib/systemd/system/"+script+".service", 0o644)
+			units := "/lib/systemd/system/"
+			if r.dh.UsrUnits {
+				units = "/usr/lib/systemd/system/"
+			}
+			r.plan.InstallFile(service, tmp+units+script+".service", 0o644)
 		}
 		if tmpfile != "" && install {
 			r.plan.InstallFile(tmpfile, tmp+"/usr/lib/tmpfiles.d/"+script+".conf", 0o644)
@@ -311,7 +355,9 @@ func (r *run) pkg(pkg string) {
 	var params []string
 	if c.noEnable {
 		params = []string{"defaults-disabled"}
-		r.plan.AddSubstvar(pkg, "misc:Depends", "init-system-helpers (>= 1.51)")
+		if !r.dh.NoInitSystemHelpers {
+			r.plan.AddSubstvar(pkg, "misc:Depends", "init-system-helpers (>= 1.51)")
+		}
 	}
 	if len(splitWords(c.updateRcdParams)) > 0 {
 		params = c.updateRcdParams
@@ -329,6 +375,7 @@ func (r *run) pkg(pkg string) {
 			Multiuser:         c.multiuser,
 			MultiuserSince:    c.multiuserSince,
 		},
+		Debhelper: r.dh.Scripts,
 	}
 	source := init
 	if !install {
@@ -372,7 +419,7 @@ func (r *run) pkg(pkg string) {
 	for _, f := range out.Fragments {
 		r.plan.AddServiceScript(pkg, f.Script, f.Text)
 	}
-	if !c.noStart && r.compat >= 12 {
+	if !c.noStart && r.compat >= 12 && !r.dh.NoInitSystemHelpers {
 		// invoke-rc.d --skip-systemd-native, from the prerm on: needs init-system-helpers
 		// unpacked before this package.
 		r.plan.AddSubstvar(pkg, "misc:Pre-Depends", "init-system-helpers (>= 1.54~)")
@@ -407,7 +454,7 @@ func (r *run) tmpfiles(pkg, tmp, installing, script string) {
 		return
 	}
 	sort.Strings(files)
-	f, err := maintscript.TmpfilesFragment(pkg, files)
+	f, err := maintscript.TmpfilesFragment(pkg, files, r.dh.Scripts)
 	if err != nil {
 		r.errorf("%v", err)
 		return

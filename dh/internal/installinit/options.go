@@ -2,6 +2,7 @@ package installinit
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
@@ -76,12 +77,25 @@ func parseArgs(args []string, env func(string) string) (*config, error) {
 	}
 	c.updateRcdParams = append(c.updateRcdParams, opts.Rest...)
 
+	var stray []string
 	for _, a := range opts.Args {
 		if a == "multiuser" {
 			c.multiuser = true
 			continue
 		}
-		problems = append(problems, fmt.Sprintf("unexpected argument %q: the only keyword is multiuser; update-rc.d parameters go after \"--\"", a))
+		stray = append(stray, a)
+	}
+	if len(stray) > 0 {
+		// debhelper ignores them silently; a build it passes must pass here too.
+		quoted := make([]string, len(stray))
+		for i, a := range stray {
+			quoted[i] = strconv.Quote(a)
+		}
+		hint := ""
+		if uSet {
+			hint = fmt.Sprintf(" (did you mean -u %q?)", strings.Join(append(strings.Fields(u), stray...), " "))
+		}
+		c.Warnings = append(c.Warnings, fmt.Sprintf("ignoring %s, as debhelper does: the only keyword is multiuser, and update-rc.d parameters are one -u argument or go after \"--\"%s", strings.Join(quoted, " "), hint))
 	}
 	if c.multiuserSince != "" && !c.multiuser {
 		problems = append(problems, "--multiuser-since is only valid with the keyword multiuser")
