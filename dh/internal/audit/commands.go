@@ -26,6 +26,11 @@ var quiet = setOf(
 	"tail", "sort", "uniq", "wc", "basename", "dirname", "date", "uname", "id", "whoami", "expr",
 	"seq", "ls", "readlink", "realpath", "stat", "which", "tput", "pidof", "pgrep", "ps",
 	"mountpoint", "getent", "runlevel", "tty",
+	// temporary files: mktemp makes one under $TMPDIR or /tmp, nothing the
+	// daemon needs saved
+	"mktemp", "tempfile",
+	// queries: PostgreSQL's cluster list, upstart's job status
+	"pg_lsclusters", "status",
 )
 
 // signals are what sendsigs does anyway: signal processes and wait.
@@ -70,6 +75,17 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	name, ok := a.resolve(f, words[0])
 	if !ok {
 		a.add(Unknown, f, line, text, "runs a command named only at run time: "+a.text(words[0]))
+		return
+	}
+	if strings.ContainsAny(name, " \t\n") && !quoted(words[0]) {
+		// $ERR_LOGGER with ERR_LOGGER="logger -p daemon.err": the shell
+		// splits the value into the command and its first arguments
+		fields := strings.Fields(name)
+		split := make([]*syntax.Word, 0, len(fields)+len(words)-1)
+		for _, fl := range fields {
+			split = append(split, lit(fl))
+		}
+		a.run(f, append(split, words[1:]...), line, text)
 		return
 	}
 	args := words[1:]
@@ -130,10 +146,14 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	}
 	switch {
 	case quiet[base]:
-	case signals[base] != "":
+	case base == "sleep" || base == "usleep":
 		a.add(Redundant, f, line, text, signals[base]+"; sendsigs signals every process and waits anyway")
+	case signals[base] != "":
+		a.signal(f, base, args, line, text)
 	case effects[base] != "":
 		a.add(Needed, f, line, text, effects[base])
+	case fileChangers[base] && a.mentionsOmit(args):
+		a.omitEntry(f, line, text)
 	case fileChangers[base]:
 		a.changeFiles(f, base, args, line, text)
 	case a.opaque != "" && !strings.Contains(name, "/"):
@@ -141,6 +161,83 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	default:
 		a.add(Needed, f, line, text, "runs "+name+", which sendsigs would not")
 	}
+}
+
+// signal classifies kill, pkill, killall and killproc by the signal they
+// send: TERM or KILL is what sendsigs sends, signal 0 only tests whether
+// a process exists, and anything else is the daemon's own business.
+// killproc without a signal is start-stop-daemon --stop --retry 5 (see
+// /lib/lsb/init-functions); killall -w waits for the processes to die.
+func (a *analyzer) signal(f *frame, cmd string, args []*syntax.Word, line uint, text string) {
+	sig, known := "TERM", true
+	wait := 0
+	var operands []string
+	for i := 0; i < len(args); i++ {
+		v, ok := a.resolve(f, args[i])
+		switch {
+		case !ok && len(operands) == 0 && strings.HasPrefix(a.text(args[i]), "-"):
+			known = false
+		case !ok:
+			operands = append(operands, a.text(args[i]))
+		case cmd == "killproc" && v == "-p":
+			i++
+		case (v == "-s" || v == "--signal" || v == "-n") && cmd != "killproc":
+			if i+1 < len(args) {
+				i++
+				sig, ok = a.resolve(f, args[i])
+				known = known && ok
+			}
+		case strings.HasPrefix(v, "--signal="):
+			sig = strings.TrimPrefix(v, "--signal=")
+		case v == "-l" || v == "-L" || v == "--list":
+			return // lists signal names
+		case cmd == "killall" && (v == "-w" || v == "--wait"):
+			wait = forever
+		case strings.HasPrefix(v, "-") && len(v) > 1 && cmd != "killproc":
+			if name, ok := signalName(v); ok && (cmd == "kill" || v != strings.ToLower(v) || strings.Trim(v[1:], "0123456789") == "") {
+				sig = name
+			}
+		default:
+			operands = append(operands, v)
+		}
+	}
+	if cmd == "killproc" {
+		wait = 5
+		if len(operands) > 1 {
+			sig, wait = operands[1], 0
+		}
+	}
+	name, ok := signalName(sig)
+	switch {
+	case !known || !ok:
+		a.add(Unknown, f, line, text, "sends a signal known only at run time: sendsigs sends TERM, waits about 10 s, then KILL")
+	case name == "0":
+		// only tests whether the process is there
+	default:
+		a.stopWait(f, line, text, signals[cmd], schedule{signal: name, grace: wait})
+	}
+}
+
+// quoted reports whether a word has quotes, which keep the shell from
+// splitting it.
+func quoted(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p.(type) {
+		case *syntax.DblQuoted, *syntax.SglQuoted:
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsOmit reports whether an argument names /run/sendsigs.omit.d.
+func (a *analyzer) mentionsOmit(args []*syntax.Word) bool {
+	for _, w := range args {
+		if containsOmit(a.text(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // wrapped returns the command a wrapper runs. plain is true when the
@@ -190,13 +287,38 @@ func (a *analyzer) hasArg(f *frame, args []*syntax.Word, want ...string) bool {
 	return false
 }
 
-// startStopDaemon: --stop only signals and waits, --start starts a
-// program, --status only tests.
+// startStopDaemon: --stop signals and, with --retry, waits (see
+// stopWait), --start starts a program, --status only tests.
 func (a *analyzer) startStopDaemon(f *frame, args []*syntax.Word, line uint, text string) {
 	mode := ""
-	for _, w := range args {
-		v, ok := a.resolve(f, w)
+	signal, retry := "TERM", ""
+	signalKnown, retryKnown := true, true
+	for i := 0; i < len(args); i++ {
+		v, ok := a.resolve(f, args[i])
 		if !ok {
+			continue
+		}
+		// the value of --signal and --retry, in any of their spellings
+		value := func(long, short string) (string, bool, bool) {
+			switch {
+			case strings.HasPrefix(v, long+"="):
+				return strings.TrimPrefix(v, long+"="), true, true
+			case v == long || v == short:
+				if i+1 < len(args) {
+					i++
+					val, ok := a.resolve(f, args[i])
+					return val, ok, true
+				}
+				return "", false, true
+			}
+			return "", false, false
+		}
+		if val, ok, is := value("--signal", "-s"); is {
+			signal, signalKnown = val, ok
+			continue
+		}
+		if val, ok, is := value("--retry", "-R"); is {
+			retry, retryKnown = val, ok
 			continue
 		}
 		switch {
@@ -219,7 +341,19 @@ func (a *analyzer) startStopDaemon(f *frame, args []*syntax.Word, line uint, tex
 	}
 	switch mode {
 	case "stop":
-		a.add(Redundant, f, line, text, "signals the daemon and waits for it to exit; sendsigs signals every process and waits anyway")
+		sig, ok := signalName(signal)
+		if !signalKnown || !retryKnown || !ok {
+			a.add(Unknown, f, line, text, "stops the daemon with a signal or --retry schedule known only at run time: sendsigs sends TERM, waits about 10 s, then KILL")
+			return
+		}
+		s := schedule{signal: sig}
+		if retry != "" {
+			if s, ok = parseSchedule(sig, retry); !ok {
+				a.add(Unknown, f, line, text, "a --retry schedule the audit cannot read: "+retry)
+				return
+			}
+		}
+		a.stopWait(f, line, text, "signals the daemon", s)
 	case "start":
 		a.add(Needed, f, line, text, "starts a program")
 	case "status":
@@ -257,6 +391,7 @@ func (a *analyzer) remove(f *frame, args []*syntax.Word, line uint, text string)
 	vals, texts, oks := a.operands(f, args, nil)
 	for i, v := range vals {
 		switch {
+		case !oks[i] && a.tempOperand(f, args, texts[i]):
 		case oks[i] && (volatile(v) || strings.HasSuffix(v, ".pid")):
 		case !oks[i] && strings.Contains(strings.ToUpper(texts[i]), "PID"):
 		case !oks[i]:
@@ -267,16 +402,32 @@ func (a *analyzer) remove(f *frame, args []*syntax.Word, line uint, text string)
 			return
 		}
 	}
-	a.add(Redundant, f, line, text, "removes a pidfile or runtime file, which the next boot clears anyway")
+	a.add(Redundant, f, line, text, "removes a pidfile, a runtime or a temporary file, which leaves nothing a reboot would keep")
+}
+
+// tempOperand reports whether the operand printed as text is a variable
+// that only holds a temporary file's name.
+func (a *analyzer) tempOperand(f *frame, args []*syntax.Word, text string) bool {
+	for _, w := range args {
+		if a.text(w) == text {
+			return a.isTemp(w)
+		}
+	}
+	return false
 }
 
 // changeFiles: changing files under /run only is harmless, anything else
-// changes persistent state.
+// changes persistent state. ln, cp and install change only their last
+// operand, the target.
 func (a *analyzer) changeFiles(f *frame, cmd string, args []*syntax.Word, line uint, text string) {
 	optArg := map[string]bool{"-m": true, "--mode": true, "-o": true, "-g": true, "--owner": true, "--group": true, "-s": true, "--size": true}
 	vals, texts, oks := a.operands(f, args, optArg)
-	if len(vals) > 0 && (cmd == "chmod" || cmd == "chown" || cmd == "chgrp") {
+	switch {
+	case len(vals) > 0 && (cmd == "chmod" || cmd == "chown" || cmd == "chgrp"):
 		vals, texts, oks = vals[1:], texts[1:], oks[1:]
+	case len(vals) > 1 && (cmd == "ln" || cmd == "cp" || cmd == "install"):
+		n := len(vals) - 1
+		vals, texts, oks = vals[n:], texts[n:], oks[n:]
 	}
 	for i, v := range vals {
 		switch {

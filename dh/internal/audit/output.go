@@ -39,7 +39,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				strings.Join(s.StaleLinks, " "))
 		}
 		for _, why := range s.Reasons {
-			fmt.Fprintf(&b, "  %-10s %s\n", why.Kind.String()+":", reasonText(s.Name, why))
+			fmt.Fprintf(&b, "  %-10s %s\n", why.Kind.String()+":", reasonText(why))
 		}
 		b.WriteString("\n")
 	}
@@ -54,13 +54,9 @@ func (r *Report) WriteText(w io.Writer) error {
 
 // reasonText is "FILE:LINE: `COMMAND`: WHY (via F > G)" with the parts
 // that are there.
-func reasonText(script string, r Reason) string {
+func reasonText(r Reason) string {
 	var b strings.Builder
-	file := r.File
-	if file == "" {
-		file = script
-	}
-	b.WriteString(file)
+	b.WriteString(strings.TrimPrefix(r.File, "/etc/init.d/"))
 	if r.Line > 0 {
 		fmt.Fprintf(&b, ":%d", r.Line)
 	}

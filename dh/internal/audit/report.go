@@ -83,11 +83,13 @@ type ScriptResult struct {
 type Reason struct {
 	// Kind is the class this finding argues for.
 	Kind Class `json:"kind"`
-	// File is where the code is: empty for the script itself, otherwise an
-	// absolute path as seen from inside the root (a sourced file, or
-	// /lib/init/init-d-script for that framework's built-in behaviour).
-	File string `json:"file,omitempty"`
-	// Line is the 1-based line in File, 0 when there is no line to point at.
+	// File is where the code is, an absolute path as seen from inside the
+	// root: the script (/etc/init.d/NAME) or a file it sources.
+	File string `json:"file"`
+	// Line is the 1-based line in File. A finding about the stop action as
+	// a whole points at the stop branch of the dispatch (or, for an
+	// init-d-script script, at the line naming the framework; else line
+	// 1); it is 0 only when the script cannot be read.
 	Line int `json:"line"`
 	// Command is the command as written, on one line; empty when the finding
 	// is not about one command.
