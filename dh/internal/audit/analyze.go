@@ -76,11 +76,11 @@ type analyzer struct {
 	// omitInStop is set once the stop action itself put a process in
 	// /run/sendsigs.omit.d.
 	omitInStop bool
-	reasons []Reason
-	seen    map[findingKey]bool
-	stack   []string
-	sourced map[string]bool
-	walked  map[string]bool
+	reasons    []Reason
+	seen       map[findingKey]bool
+	stack      []string
+	sourced    map[string]bool
+	walked     map[string]bool
 	// opaque names the first sourced file the audit could not read: any
 	// later unknown command may be a function from it.
 	opaque string
@@ -95,23 +95,23 @@ type analyzer struct {
 	framework bool
 	// frameworkLine is the line that names /lib/init/init-d-script.
 	frameworkLine uint
-	printer   *syntax.Printer
+	printer       *syntax.Printer
 }
 
 // analyze returns the reasons for script name with source src.
 func analyze(root, name string, src []byte) []Reason {
 	a := &analyzer{
-		root:    root,
-		name:    name,
-		funcs:   map[string][]funcDef{},
+		root:     root,
+		name:     name,
+		funcs:    map[string][]funcDef{},
 		assigns:  map[string]int{},
 		values:   map[string]*syntax.Word{},
 		topLevel: map[string]bool{},
 		temps:    map[string]bool{},
-		seen:    map[findingKey]bool{},
-		sourced: map[string]bool{},
-		walked:  map[string]bool{},
-		printer: syntax.NewPrinter(syntax.SingleLine(true)),
+		seen:     map[findingKey]bool{},
+		sourced:  map[string]bool{},
+		walked:   map[string]bool{},
+		printer:  syntax.NewPrinter(syntax.SingleLine(true)),
 	}
 	script := "/etc/init.d/" + name
 	lang, framework, err := interpreter(src)
