@@ -71,6 +71,17 @@ type analyzer struct {
 	// name (X=$(mktemp), or empty): writing or removing "$X" leaves
 	// nothing a reboot would keep.
 	temps map[string]bool
+	// resolving holds the variables being resolved, to read
+	// X="${X:-default}" as its default.
+	resolving map[string]bool
+	// every holds every value assigned to each variable, for commands
+	// named by a variable assigned in several places.
+	every map[string][]*syntax.Word
+	// aliases maps the names defined with "alias NAME=VALUE".
+	aliases map[string]string
+	// handoff is set when the script execs another program for every
+	// action before any dispatch.
+	handoff *Reason
 	// top is the script's own frame, $1 = "stop".
 	top *frame
 	// omitInStop is set once the stop action itself put a process in
@@ -101,17 +112,20 @@ type analyzer struct {
 // analyze returns the reasons for script name with source src.
 func analyze(root, name string, src []byte) []Reason {
 	a := &analyzer{
-		root:     root,
-		name:     name,
-		funcs:    map[string][]funcDef{},
-		assigns:  map[string]int{},
-		values:   map[string]*syntax.Word{},
-		topLevel: map[string]bool{},
-		temps:    map[string]bool{},
-		seen:     map[findingKey]bool{},
-		sourced:  map[string]bool{},
-		walked:   map[string]bool{},
-		printer:  syntax.NewPrinter(syntax.SingleLine(true)),
+		root:      root,
+		name:      name,
+		funcs:     map[string][]funcDef{},
+		assigns:   map[string]int{},
+		values:    map[string]*syntax.Word{},
+		topLevel:  map[string]bool{},
+		resolving: map[string]bool{},
+		every:     map[string][]*syntax.Word{},
+		aliases:   map[string]string{},
+		temps:     map[string]bool{},
+		seen:      map[findingKey]bool{},
+		sourced:   map[string]bool{},
+		walked:    map[string]bool{},
+		printer:   syntax.NewPrinter(syntax.SingleLine(true)),
 	}
 	script := "/etc/init.d/" + name
 	lang, framework, err := interpreter(src)
@@ -134,6 +148,8 @@ func analyze(root, name string, src []byte) []Reason {
 	switch {
 	case a.framework:
 		a.frameworkStop(top)
+	case !a.dispatched && a.handoff != nil:
+		a.reasons = append(a.reasons, *a.handoff)
 	case !a.dispatched:
 		a.note(Unknown, top, 1, "", `no case on the action ($1) found: cannot tell which code is the stop action`)
 	}
@@ -287,6 +303,7 @@ func (a *analyzer) countAssigns(file *syntax.File) {
 				delete(a.temps, n.Name.Value)
 			}
 			a.assigns[n.Name.Value]++
+			a.every[n.Name.Value] = append(a.every[n.Name.Value], n.Value)
 			a.topLevel[n.Name.Value] = !inFunc(n)
 			a.values[n.Name.Value] = n.Value
 		case *syntax.WordIter:
@@ -417,9 +434,16 @@ func (a *analyzer) param(f *frame, p *syntax.ParamExp, depth int) (string, bool)
 		}
 		return "", f.complete
 	}
+	if a.resolving[name] {
+		// X="${X:-default}": the X inside is the value X had before, unset
+		// as far as the script tells
+		return "", true
+	}
 	if a.assigns[name] != 1 {
 		return "", false
 	}
+	a.resolving[name] = true
+	defer delete(a.resolving, name)
 	if a.topLevel[name] && a.top != nil {
 		return a.resolveDepth(a.top, a.values[name], depth+1)
 	}
@@ -608,6 +632,7 @@ func (a *analyzer) command(f *frame, c syntax.Command, text string) {
 		a.stmts(f, c.Cond)
 		a.stmts(f, c.Do)
 	case *syntax.ForClause:
+		a.forWait(f, c)
 		a.substs(f, c.Loop)
 		a.stmts(f, c.Do)
 	case *syntax.CaseClause:

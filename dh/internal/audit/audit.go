@@ -55,6 +55,7 @@ func Audit(root string) (*Report, error) {
 		r := auditScript(root, n)
 		r.Links = links[n]
 		r.StaleLinks = staleLinks(r.Links, r.DefaultStop)
+		r.Systemd = systemdShadow(root, n)
 		rep.Scripts = append(rep.Scripts, r)
 	}
 	rep.Summary = summarize(rep.Scripts)

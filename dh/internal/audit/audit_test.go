@@ -227,7 +227,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, "needed", script["class"])
 	reason := script["reasons"].([]any)[0].(map[string]any)
 	assert.ElementsMatch(t, []string{"kind", "file", "line", "command", "why", "via"}, keys(reason))
-	assert.ElementsMatch(t, []string{"scripts", "redundant", "needed", "unknown", "shutdown_forks_saved", "reboot_forks_saved"},
+	assert.ElementsMatch(t, []string{"scripts", "redundant", "needed", "unknown", "shutdown_forks_saved", "reboot_forks_saved", "systemd_shadowed"},
 		keys(raw["summary"].(map[string]any)))
 }
 

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -30,8 +31,17 @@ var quiet = setOf(
 	// daemon needs saved
 	"mktemp", "tempfile",
 	// queries: PostgreSQL's cluster list, upstart's job status
-	"pg_lsclusters", "status",
+	"pg_lsclusters", "status", "pstree",
 )
+
+// readOnly are invocations of programs with effects that only print or
+// query: a program and an argument that makes it do so ("" for any
+// program).
+var readOnly = map[string][]string{
+	"postmulti": {"-l"},
+	"initctl":   {"list", "status"},
+	"":          {"--print-defaults", "--version", "--help"},
+}
 
 // signals are what sendsigs does anyway: signal processes and wait.
 var signals = map[string]string{
@@ -74,18 +84,20 @@ func setOf(names ...string) map[string]bool {
 func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	name, ok := a.resolve(f, words[0])
 	if !ok {
+		if names := a.candidates(words[0]); len(names) > 0 {
+			a.add(Needed, f, line, text, "runs "+strings.Join(names, " or ")+", which sendsigs would not")
+			return
+		}
 		a.add(Unknown, f, line, text, "runs a command named only at run time: "+a.text(words[0]))
 		return
+	}
+	if target, ok := a.aliases[name]; ok {
+		name = target
 	}
 	if strings.ContainsAny(name, " \t\n") && !quoted(words[0]) {
 		// $ERR_LOGGER with ERR_LOGGER="logger -p daemon.err": the shell
 		// splits the value into the command and its first arguments
-		fields := strings.Fields(name)
-		split := make([]*syntax.Word, 0, len(fields)+len(words)-1)
-		for _, fl := range fields {
-			split = append(split, lit(fl))
-		}
-		a.run(f, append(split, words[1:]...), line, text)
+		a.run(f, append(a.split(f, words[:1]), words[1:]...), line, text)
 		return
 	}
 	args := words[1:]
@@ -98,11 +110,26 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	case ".", "source":
 		a.source(f, args, line, text)
 		return
+	case "alias":
+		for _, w := range args {
+			if v, ok := a.resolve(f, w); ok {
+				if k, target, ok := strings.Cut(v, "="); ok {
+					a.aliases[k] = target
+				}
+			}
+		}
+		return
 	case "eval":
 		a.add(Unknown, f, line, text, "evaluates a string as shell code")
 		return
 	case "exec", "nohup", "builtin", "fstab-decode", "command", "env", "nice":
 		if rest, plain := a.wrapped(f, base, args); len(rest) > 0 {
+			if base == "exec" && !a.inStop && !a.dispatched && a.handoff == nil {
+				// exec /usr/lib/libvirt/libvirt-guests.sh "$@": every action,
+				// stop too, is that program's
+				a.handoff = &Reason{Kind: Unknown, Line: int(line), Command: text,
+					Why: "hands every action, stop too, to " + a.text(rest[0]) + ", which the audit does not read"}
+			}
 			a.run(f, rest, line, text)
 		} else if !plain {
 			a.add(Unknown, f, line, text, "runs "+base+" with arguments the audit does not follow")
@@ -142,6 +169,9 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 			why = "saves the mixer state"
 		}
 		a.add(Needed, f, line, text, why)
+		return
+	}
+	if a.readOnly(f, base, args) {
 		return
 	}
 	switch {
@@ -218,6 +248,104 @@ func (a *analyzer) signal(f *frame, cmd string, args []*syntax.Word, line uint, 
 	}
 }
 
+// readOnly reports whether this invocation of a program only prints or
+// queries: see the readOnly table; besides, a first operand "status" or
+// "ping" (fail2ban-client status), "ip OBJECT [show|list]" and ifconfig
+// without operands.
+func (a *analyzer) readOnly(f *frame, base string, args []*syntax.Word) bool {
+	if a.hasArg(f, args, readOnly[""]...) || (len(readOnly[base]) > 0 && a.hasArg(f, args, readOnly[base]...)) {
+		return true
+	}
+	var ops []string
+	for _, w := range args {
+		v, ok := a.resolve(f, w)
+		if !ok {
+			return false
+		}
+		if !strings.HasPrefix(v, "-") {
+			ops = append(ops, v)
+		}
+	}
+	switch {
+	case len(ops) > 0 && (ops[0] == "status" || ops[0] == "ping"):
+		return true
+	case base == "ip":
+		return len(ops) == 1 || (len(ops) > 1 && (ops[1] == "show" || ops[1] == "list" || ops[1] == "ls"))
+	case base == "ifconfig":
+		return len(ops) == 0
+	}
+	return false
+}
+
+// candidates returns the programs a command word $VAR may name when VAR is
+// assigned in several places (MYADMIN="/usr/bin/mariadb-admin ..." or
+// "/usr/bin/mysqladmin ..."), if the first field of each value is written
+// out and is a program the audit knows nothing more about; nil otherwise.
+func (a *analyzer) candidates(w *syntax.Word) []string {
+	if len(w.Parts) != 1 {
+		return nil
+	}
+	p, ok := w.Parts[0].(*syntax.ParamExp)
+	if !ok || p.Param == nil || p.Exp != nil || len(a.every[p.Param.Value]) < 2 {
+		return nil
+	}
+	var names []string
+	for _, v := range a.every[p.Param.Value] {
+		// CMD="/usr/sbin/postmulti -i $INSTANCE -x ${DAEMON}"
+		fields := strings.Fields(strings.Trim(a.text(v), `"'`))
+		if len(fields) == 0 || strings.ContainsAny(fields[0], "$`\\\"'") {
+			return nil
+		}
+		base := path.Base(fields[0])
+		if quiet[base] || signals[base] != "" || effects[base] != "" || fileChangers[base] || len(a.funcs[fields[0]]) > 0 {
+			return nil
+		}
+		if !slices.Contains(names, fields[0]) {
+			names = append(names, fields[0])
+		}
+	}
+	return names
+}
+
+// mayHoldOption reports whether w is $VAR and a value assigned to VAR
+// names one of the options.
+func (a *analyzer) mayHoldOption(w *syntax.Word, opts ...string) bool {
+	if quoted(w) || len(w.Parts) != 1 {
+		return false
+	}
+	p, ok := w.Parts[0].(*syntax.ParamExp)
+	if !ok || p.Param == nil {
+		return false
+	}
+	for _, v := range a.every[p.Param.Value] {
+		t := " " + a.text(v) + " "
+		for _, o := range opts {
+			if strings.Contains(t, " "+o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// split turns each unquoted word whose value is known and has spaces
+// into the words the shell splits it into (SSD_OPTIONS="--oknodo --exec
+// $DAEMON").
+func (a *analyzer) split(f *frame, args []*syntax.Word) []*syntax.Word {
+	out := make([]*syntax.Word, 0, len(args))
+	for _, w := range args {
+		v, ok := a.resolve(f, w)
+		if !ok || quoted(w) || !strings.ContainsAny(v, " \t\n") {
+			out = append(out, w)
+			continue
+		}
+		for _, field := range strings.Fields(v) {
+			out = append(out, lit(field))
+		}
+	}
+	return out
+}
+
 // quoted reports whether a word has quotes, which keep the shell from
 // splitting it.
 func quoted(w *syntax.Word) bool {
@@ -290,12 +418,23 @@ func (a *analyzer) hasArg(f *frame, args []*syntax.Word, want ...string) bool {
 // startStopDaemon: --stop signals and, with --retry, waits (see
 // stopWait), --start starts a program, --status only tests.
 func (a *analyzer) startStopDaemon(f *frame, args []*syntax.Word, line uint, text string) {
+	args = a.split(f, args)
 	mode := ""
 	signal, retry := "TERM", ""
 	signalKnown, retryKnown := true, true
 	for i := 0; i < len(args); i++ {
 		v, ok := a.resolve(f, args[i])
 		if !ok {
+			switch t := a.text(args[i]); {
+			case strings.HasPrefix(t, "--signal="):
+				signalKnown = false
+			case strings.HasPrefix(t, "--retry="):
+				retryKnown = false
+			case a.mayHoldOption(args[i], "--signal", "-s ", "--retry", "-R "):
+				// ssd_args="... --nicelevel $niceness ...": the options
+				// this variable holds are known by their text
+				signalKnown, retryKnown = false, false
+			}
 			continue
 		}
 		// the value of --signal and --retry, in any of their spellings

@@ -77,6 +77,10 @@ type ScriptResult struct {
 	// "update-rc.d NAME defaults" does not redo existing links. Empty when
 	// the field is absent.
 	StaleLinks []string `json:"stale_links,omitempty"`
+	// Systemd is set when a systemd machine never runs this script: a
+	// native unit of the same name replaces it, or the name is masked.
+	// The classification is about sysv-rc machines either way.
+	Systemd *SystemdShadow `json:"systemd,omitempty"`
 }
 
 // Reason is one finding about a stop action.
@@ -115,11 +119,17 @@ type Summary struct {
 	ShutdownForksSaved int `json:"shutdown_forks_saved"`
 	// RebootForksSaved is the same for rc6.d, at every reboot.
 	RebootForksSaved int `json:"reboot_forks_saved"`
+	// SystemdShadowed counts the scripts a systemd machine never runs
+	// (ScriptResult.Systemd is set): their links matter on sysv-rc only.
+	SystemdShadowed int `json:"systemd_shadowed"`
 }
 
 func summarize(scripts []ScriptResult) Summary {
 	s := Summary{Scripts: len(scripts)}
 	for _, r := range scripts {
+		if r.Systemd != nil {
+			s.SystemdShadowed++
+		}
 		switch r.Class {
 		case Redundant:
 			s.Redundant++

@@ -72,9 +72,9 @@ func parseSchedule(signal, retry string) (schedule, bool) {
 			continue
 		}
 		if t, err := strconv.Atoi(item); err == nil && !strings.HasPrefix(item, "-") {
-			if s.signal != "" {
-				s.grace += t
-			}
+			// a wait, also before the first signal: --retry=0/30/KILL/5
+			// waits 30 s for a process an earlier call signalled
+			s.grace += t
 			continue
 		}
 		sig, ok := signalName(item)
@@ -82,8 +82,13 @@ func parseSchedule(signal, retry string) (schedule, bool) {
 			return schedule{}, false
 		}
 		switch {
-		case sig == "KILL" && s.signal != "":
-			return s, true // the rest of the schedule comes after KILL
+		case sig == "KILL" && s.signal == "" && s.grace == 0:
+			return schedule{signal: "KILL"}, true
+		case sig == "KILL":
+			// the rest of the schedule comes after KILL; waits before any
+			// signal are for a process the script signalled earlier
+			s.signal = orTerm(s.signal)
+			return s, true
 		case s.signal == "":
 			s.signal = sig
 		}
@@ -105,13 +110,16 @@ func orTerm(sig string) string {
 // stopWait classifies a stop that sends sig and then waits grace seconds
 // (forever: until the process is gone) before KILL.
 func (a *analyzer) stopWait(f *frame, line uint, text, what string, s schedule) {
+	if s.signal != "TERM" && s.signal != "KILL" {
+		what += " with SIG" + s.signal
+	}
 	switch {
-	case s.signal != "TERM" && s.signal != "KILL":
-		a.add(Unknown, f, line, text, otherSignal(s.signal))
 	case s.grace == forever:
 		a.add(Needed, f, line, text, what+" and waits until it is gone, however long that takes: sendsigs sends KILL after about 10 s")
 	case s.grace > sendsigsGrace:
 		a.add(Needed, f, line, text, fmt.Sprintf("%s and gives it up to %d s to exit: sendsigs sends KILL after about %d s, so a daemon that takes longer to shut down cleanly gets that time only from this stop action", what, s.grace, sendsigsGrace))
+	case s.signal != "TERM" && s.signal != "KILL":
+		a.add(Unknown, f, line, text, otherSignal(s.signal))
 	case s.grace > 0:
 		a.add(Redundant, f, line, text, fmt.Sprintf("%s and waits up to %d s for it to exit; sendsigs sends TERM and waits about %d s anyway", what, s.grace, sendsigsGrace))
 	default:
@@ -148,6 +156,76 @@ func (a *analyzer) waitLoop(f *frame, c *syntax.WhileClause) {
 	default:
 		a.add(Needed, f, line, text, fmt.Sprintf("waits in a loop until the process is gone, for a time the audit cannot bound: sendsigs sends KILL after about %d s", sendsigsGrace))
 	}
+}
+
+// forWait looks at a for loop in the stop action that sleeps: it waits
+// (mariadb's "for i in `seq 1 600`; do sleep 1; ...; break; done") for
+// up to its number of rounds times the seconds it sleeps per round. A
+// bound over sendsigs' grace period, or one the audit cannot tell, is a
+// wait sendsigs would not do.
+func (a *analyzer) forWait(f *frame, c *syntax.ForClause) {
+	it, ok := c.Loop.(*syntax.WordIter)
+	if !a.inStop || !ok {
+		return
+	}
+	_, sleep := a.loopBound(f, c.Do)
+	if sleep == 0 {
+		return
+	}
+	rounds := a.rounds(f, it)
+	line := c.Pos().Line()
+	items := make([]string, len(it.Items))
+	for i, w := range it.Items {
+		items[i] = a.text(w)
+	}
+	text := "for " + it.Name.Value + " in " + strings.Join(items, " ")
+	switch {
+	case rounds > 0 && rounds*sleep <= sendsigsGrace:
+		a.add(Redundant, f, line, text, fmt.Sprintf("waits, up to about %d s (%d × %d s); sendsigs waits about %d s anyway", rounds*sleep, rounds, sleep, sendsigsGrace))
+	case rounds > 0:
+		a.add(Needed, f, line, text, fmt.Sprintf("waits, up to about %d s (%d × %d s): sendsigs sends KILL after about %d s, so a daemon that takes longer to shut down cleanly gets that time only from this stop action", rounds*sleep, rounds, sleep, sendsigsGrace))
+	default:
+		a.add(Needed, f, line, text, fmt.Sprintf("waits in a loop for a time the audit cannot bound: sendsigs sends KILL after about %d s", sendsigsGrace))
+	}
+}
+
+// rounds counts a for loop's items: literal words, or $(seq FIRST LAST)
+// / `seq LAST`; 0 when not known.
+func (a *analyzer) rounds(f *frame, it *syntax.WordIter) int {
+	n := 0
+	for _, w := range it.Items {
+		if v, ok := a.resolve(f, w); ok {
+			n += len(strings.Fields(v))
+			continue
+		}
+		if len(w.Parts) != 1 {
+			return 0
+		}
+		cs, ok := w.Parts[0].(*syntax.CmdSubst)
+		if !ok || len(cs.Stmts) != 1 {
+			return 0
+		}
+		call, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) < 2 || len(call.Args) > 3 || call.Args[0].Lit() != "seq" {
+			return 0
+		}
+		first, last := 1, 0
+		nums := make([]int, 0, 2)
+		for _, arg := range call.Args[1:] {
+			v, ok := a.resolve(f, arg)
+			x, err := strconv.Atoi(v)
+			if !ok || err != nil {
+				return 0
+			}
+			nums = append(nums, x)
+		}
+		if len(nums) == 2 {
+			first = nums[0]
+		}
+		last = nums[len(nums)-1]
+		n += max(last-first+1, 0)
+	}
+	return n
 }
 
 // condWords returns the words of a loop condition's first simple
