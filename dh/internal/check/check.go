@@ -276,7 +276,7 @@ func (f *Finding) add(label string, o outcome) {
 // initScript checks an init script the new version no longer ships.
 func (c *comparison) initScript(p, name string) Finding {
 	f := Finding{Kind: KindInitScript, Path: p, Name: name}
-	f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), func(call Call) bool { return stopsInit(call, name) }))
+	f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), "the daemon keeps running from deleted files", func(call Call) bool { return stopsInit(call, name) }))
 	if _, ok := c.old.conffile(p); ok {
 		f.add("conffile", c.removeConffile(p))
 	} else {
@@ -297,7 +297,7 @@ func (c *comparison) unit(p, unit string, initNames map[string]bool) Finding {
 	template := strings.Contains(unit, "@.")
 	install := hasInstall(c.old.Files[p].Content) || c.enabledByOld(unit)
 	if hasSuffix(unit, stopSuffixes) && !template {
-		f.add("stop", c.stop(fmt.Sprintf("deb-systemd-invoke stop %s", unit), func(call Call) bool { return stopsUnit(call, unit, initName) }))
+		f.add("stop", c.stop(fmt.Sprintf("deb-systemd-invoke stop %s", unit), "it stays active after its unit file is gone", func(call Call) bool { return stopsUnit(call, unit, initName) }))
 	}
 	if install {
 		f.add("enablement", c.first([]Analysis{c.preinst, c.postinst}, fmt.Sprintf("`deb-systemd-helper purge %s` in postinst (its enablement symlinks and deb-systemd-helper's state stay behind)", unit),
@@ -329,7 +329,7 @@ func (c *comparison) conffile(p, group string) Finding {
 
 // stop looks for what stops a daemon or unit before the new version is unpacked: a guarded
 // command in the new preinst, or the old prerm on upgrade.
-func (c *comparison) stop(want string, match func(Call) bool) outcome {
+func (c *comparison) stop(want, consequence string, match func(Call) bool) outcome {
 	var o outcome
 	var found []Call
 	var why []string
@@ -357,7 +357,7 @@ func (c *comparison) stop(want string, match func(Call) bool) outcome {
 		o.by = append(o.by, c.oldV+"'s "+d+" on upgrade")
 	}
 	if len(o.by) == 0 {
-		msg := fmt.Sprintf("no guarded `%s` in preinst for an upgrade from %s (the daemon keeps running from deleted files)", want, c.oldV)
+		msg := fmt.Sprintf("no guarded `%s` in preinst for an upgrade from %s (%s)", want, c.oldV, consequence)
 		o.missing = append([]string{msg}, why...)
 		o.missing = append(o.missing, parseProblems(c.preinst)...)
 	}
@@ -525,10 +525,7 @@ func (c *comparison) info() []Finding {
 		}
 		name := infoName(file)
 		f := Finding{Kind: KindInfo, Path: file, Name: name}
-		f.add("deregister", c.stop(fmt.Sprintf("install-info --remove %s", file), func(call Call) bool { return removesInfo(call, file) }))
-		for i, m := range f.Missing {
-			f.Missing[i] = strings.Replace(m, " (the daemon keeps running from deleted files)", " (its entry stays in the info directory, pointing at a deleted file)", 1)
-		}
+		f.add("deregister", c.stop(fmt.Sprintf("install-info --remove %s", file), "its entry stays in the info directory, pointing at a deleted file", func(call Call) bool { return removesInfo(call, file) }))
 		if len(f.Missing) > 0 {
 			f.Fix = c.infoStanza(name, file)
 		}
@@ -594,6 +591,9 @@ func Debs(oldDeb, newDeb string) (*Report, error) {
 // Staged checks the package a build staged in dir/debian/PKG against the .deb oldDeb; pkg
 // is the package's name, by default that of oldDeb.
 func Staged(oldDeb, dir, pkg string) (*Report, error) {
+	if pkg != "" && !packageNameRE.MatchString(pkg) {
+		return nil, fmt.Errorf("-p %q: not a valid binary package name", pkg)
+	}
 	old, err := ReadDeb(oldDeb)
 	if err != nil {
 		return nil, err

@@ -187,20 +187,22 @@ func (w *walker) stmt(s *syntax.Stmt, f frame) bool {
 	case *syntax.CaseClause:
 		word := w.word(c.Word, f)
 		prev := no
+		decided, result := false, false
 		for _, item := range c.Items {
 			m := no
 			for _, p := range item.Patterns {
 				m = or(m, w.match(word, p, f))
 			}
+			// Branches that do not run are walked too (their commands get Reach no), so that
+			// a report can say why a command there does not count.
 			here := and(not(prev), m)
-			if here != no {
-				exits := w.stmts(item.Stmts, f.under(here))
-				if here == yes {
-					return exits && f.reach == yes
-				}
+			exits := w.stmts(item.Stmts, f.under(here))
+			if here == yes {
+				decided, result = true, exits
 			}
 			prev = or(prev, m)
 		}
+		return decided && result && f.reach == yes
 	case *syntax.BinaryCmd:
 		x := w.cond(c.X, f)
 		switch c.Op {
@@ -235,9 +237,11 @@ func (w *walker) stmt(s *syntax.Stmt, f frame) bool {
 	return false
 }
 
+// ifClause walks every branch (those that do not run with Reach no); it returns true when
+// the branch that runs certainly exits.
 func (w *walker) ifClause(c *syntax.IfClause, f frame) bool {
 	taken := no // whether an earlier branch was taken
-	allExit := true
+	allExit, decided, result := true, false, false
 	for ; c != nil; c = c.Else {
 		cond := yes
 		if len(c.Cond) > 0 {
@@ -245,20 +249,20 @@ func (w *walker) ifClause(c *syntax.IfClause, f frame) bool {
 			cond = w.condList(c.Cond, f)
 		}
 		here := and(not(taken), cond)
-		exits := false
-		if here != no {
-			exits = w.stmts(c.Then, f.under(here))
-		}
-		if here == yes {
-			return exits && f.reach == yes
-		}
-		if here != no && !exits {
+		exits := w.stmts(c.Then, f.under(here))
+		switch {
+		case here == yes:
+			decided, result = true, exits
+		case here == maybe && !exits:
 			allExit = false
 		}
 		taken = or(taken, cond)
 		if c.Else == nil && taken != yes {
 			allExit = false
 		}
+	}
+	if decided {
+		return result && f.reach == yes
 	}
 	return allExit && f.reach == yes
 }
@@ -302,6 +306,8 @@ func (w *walker) call(c *syntax.CallExpr, f frame) bool {
 	switch name := args[0]; {
 	case name == "exit":
 		return f.reach == yes
+	case name == "[" || name == "test" || name == "dpkg" && len(args) > 1 && args[1] == "--compare-versions":
+		return false // a condition, evaluated where it is used
 	case w.funcs[name] != nil && f.depth < maxInline:
 		body := w.funcs[name]
 		g := f
