@@ -480,6 +480,14 @@ func (a *analyzer) expandArgs(f *frame, words []*syntax.Word) ([]arg, bool) {
 }
 
 func isAllArgs(w *syntax.Word) bool {
+	p := soleParam(w)
+	return p != nil && (p.Param.Value == "@" || p.Param.Value == "*") &&
+		p.Exp == nil && p.Index == nil && p.Slice == nil && p.Repl == nil && !p.Length
+}
+
+// soleParam returns the parameter expansion w consists of, quoted ("$X")
+// or not ($X), or nil.
+func soleParam(w *syntax.Word) *syntax.ParamExp {
 	parts := w.Parts
 	if len(parts) == 1 {
 		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
@@ -487,11 +495,13 @@ func isAllArgs(w *syntax.Word) bool {
 		}
 	}
 	if len(parts) != 1 {
-		return false
+		return nil
 	}
 	p, ok := parts[0].(*syntax.ParamExp)
-	return ok && p.Param != nil && (p.Param.Value == "@" || p.Param.Value == "*") &&
-		p.Exp == nil && p.Index == nil && p.Slice == nil && p.Repl == nil && !p.Length
+	if !ok || p.Param == nil {
+		return nil
+	}
+	return p
 }
 
 // mentionsAction reports whether w refers to $1 (the action), directly or
@@ -536,17 +546,8 @@ func isMktemp(w *syntax.Word) bool {
 // isTemp reports whether w is "$X" for a variable that only holds a
 // temporary file's name.
 func (a *analyzer) isTemp(w *syntax.Word) bool {
-	parts := w.Parts
-	if len(parts) == 1 {
-		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
-			parts = dq.Parts
-		}
-	}
-	if len(parts) != 1 {
-		return false
-	}
-	p, ok := parts[0].(*syntax.ParamExp)
-	return ok && p.Param != nil && p.Exp == nil && a.temps[p.Param.Value]
+	p := soleParam(w)
+	return p != nil && p.Exp == nil && a.temps[p.Param.Value]
 }
 
 func (a *analyzer) stmts(f *frame, list []*syntax.Stmt) {

@@ -198,15 +198,21 @@ func TestGoldenOutput(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, tc.write(&b))
-			golden := filepath.Join("testdata", tc.file)
-			if *update {
-				require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to create it")
-			assert.Equal(t, string(want), b.String())
+			golden(t, tc.file, b.Bytes())
 		})
 	}
+}
+
+// golden compares got with testdata/FILE, or rewrites it with -update.
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), string(got))
 }
 
 func TestJSONRoundTrip(t *testing.T) {

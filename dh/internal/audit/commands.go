@@ -282,11 +282,8 @@ func (a *analyzer) readOnly(f *frame, base string, args []*syntax.Word) bool {
 // "/usr/bin/mysqladmin ..."), if the first field of each value is written
 // out and is a program the audit knows nothing more about; nil otherwise.
 func (a *analyzer) candidates(w *syntax.Word) []string {
-	if len(w.Parts) != 1 {
-		return nil
-	}
-	p, ok := w.Parts[0].(*syntax.ParamExp)
-	if !ok || p.Param == nil || p.Exp != nil || len(a.every[p.Param.Value]) < 2 {
+	p := soleParam(w)
+	if p == nil || quoted(w) || p.Exp != nil || len(a.every[p.Param.Value]) < 2 {
 		return nil
 	}
 	var names []string
@@ -310,11 +307,8 @@ func (a *analyzer) candidates(w *syntax.Word) []string {
 // mayHoldOption reports whether w is $VAR and a value assigned to VAR
 // names one of the options.
 func (a *analyzer) mayHoldOption(w *syntax.Word, opts ...string) bool {
-	if quoted(w) || len(w.Parts) != 1 {
-		return false
-	}
-	p, ok := w.Parts[0].(*syntax.ParamExp)
-	if !ok || p.Param == nil {
+	p := soleParam(w)
+	if p == nil || quoted(w) {
 		return false
 	}
 	for _, v := range a.every[p.Param.Value] {

@@ -90,13 +90,7 @@ func TestDebianGolden(t *testing.T) {
 	require.NoError(t, err)
 	var b bytes.Buffer
 	require.NoError(t, rep.WriteText(&b))
-	golden := filepath.Join("testdata", "debian.txt.golden")
-	if *update {
-		require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), b.String())
+	golden(t, "debian.txt.golden", b.Bytes())
 }
 
 // TestDebianLatin1: smartmontools' script has a Latin-1 comment; it is
