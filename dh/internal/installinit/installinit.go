@@ -251,7 +251,7 @@ func (r *run) pkgFile(pkg, file string) (string, bool) {
 		host = debhelper.Host{}
 		r.warnPrefixless(pkg, named)
 	}
-	p, ok := debhelper.PkgFile(r.tree.Path("debian"), pkg, pkg == r.tree.MainPackage, named, host)
+	p, ok := r.tree.Debian.PkgFile(pkg, pkg == r.tree.MainPackage, named, host)
 	if !ok {
 		return "", false
 	}
