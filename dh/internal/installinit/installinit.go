@@ -73,7 +73,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	if _, err := os.Stat(tree.Path(maintscript.CompatFile)); err == nil && dh.Compat14Stable && tree.Source.Compat >= 14 {
+	if dh.Compat14Stable && tree.Source.Compat >= 14 && exists(tree.Path(maintscript.CompatFile)) {
 		return debhelper.ReportError(stderr, Command, fmt.Errorf("debian/compat cannot declare compat %d with debhelper %s: use Build-Depends: debhelper-compat (= %[1]d) in debian/control", tree.Source.Compat, dh.Version))
 	}
 	if c.deprecatedNoRestart {
@@ -460,6 +460,12 @@ func (r *run) tmpfiles(pkg, tmp, installing, script string) {
 		return
 	}
 	r.plan.AddAutoscript(pkg, f.Script, f.Text)
+}
+
+// exists reports whether path exists.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // describe phrases a file system error without repeating the path.
