@@ -13,7 +13,6 @@ import (
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
-	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // Command is the command's name, as its messages and block markers give it.
@@ -43,7 +42,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
-		return printDiagnostics(stderr, diags)
+		return srctree.Report(stderr, "", diags)
 	}
 	host, err := debhelper.LookupHost(env)
 	if err != nil {
@@ -57,10 +56,9 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	outputs, gdiags := tree.Generate(pkgs, srctree.Staged)
 	diags = append(diags, gdiags...)
-	if diags.HasErrors() {
-		return printDiagnostics(stderr, diags)
+	if code := srctree.Report(stderr, "", diags); code != 0 {
+		return code
 	}
-	printDiagnostics(stderr, diags) // the warnings
 
 	plan := debhelper.NewPlan(dir, Command, srctree.Version, opts)
 	plan.Out = stdout
@@ -69,15 +67,18 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	for _, o := range outputs {
 		for _, f := range o.Fragments {
-			plan.AddAutoscript(o.Package, f.Script, f.Text)
+			plan.AddAutoscript(o.Package, f.Script.String(), f.Text)
 		}
-		for name, script := range o.InitScripts {
-			path := srctree.StagedInitScript(o.Package, name)
+		for _, script := range o.InitScripts {
+			if !script.Rewritten {
+				continue
+			}
+			path := srctree.StagedInitScript(o.Package, script.Name)
 			mode := os.FileMode(0o755)
 			if info, err := os.Stat(tree.Path(path)); err == nil {
 				mode = info.Mode().Perm()
 			}
-			plan.WriteFile(path, script, mode)
+			plan.WriteFile(path, script.Content, mode)
 		}
 		if opts.Verbose {
 			for _, n := range o.Notes {
@@ -87,18 +88,6 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	if err := plan.Commit(); err != nil {
 		return debhelper.ReportError(stderr, Command, err)
-	}
-	return 0
-}
-
-// printDiagnostics prints every diagnostic as FILE:LINE: MESSAGE (the contract of DESIGN §3,
-// the form compilers and editors understand) and returns 1 when one is an error.
-func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
-	}
-	if diags.HasErrors() {
-		return 1
 	}
 	return 0
 }
