@@ -47,11 +47,18 @@ type InitScript struct {
 
 // InitScript returns the init script named name that p ships.
 func (p *Package) InitScript(name string) (InitScript, bool) {
-	i := slices.IndexFunc(p.InitScripts, func(s InitScript) bool { return s.Name == name })
-	if i < 0 {
-		return InitScript{}, false
+	return byName(p.InitScripts, name, func(s InitScript) string { return s.Name })
+}
+
+// byName returns the element of list whose name is name.
+func byName[T any](list []T, name string, nameOf func(T) string) (T, bool) {
+	for _, e := range list {
+		if nameOf(e) == name {
+			return e, true
+		}
 	}
-	return p.InitScripts[i], true
+	var zero T
+	return zero, false
 }
 
 // Result is what Render produces for one package.
@@ -80,11 +87,7 @@ type ShippedScript struct {
 
 // InitScript returns the shipped init script named name.
 func (r *Result) InitScript(name string) (ShippedScript, bool) {
-	i := slices.IndexFunc(r.InitScripts, func(s ShippedScript) bool { return s.Name == name })
-	if i < 0 {
-		return ShippedScript{}, false
-	}
-	return r.InitScripts[i], true
+	return byName(r.InitScripts, name, func(s ShippedScript) string { return s.Name })
 }
 
 // Fragment is one block of shell for one maintainer script of one package.
