@@ -9,7 +9,6 @@ package dhteardown
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
@@ -70,15 +69,9 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 			plan.AddAutoscript(o.Package, f.Script.String(), f.Text)
 		}
 		for _, script := range o.InitScripts {
-			if !script.Rewritten {
-				continue
+			if script.Rewritten {
+				plan.ReplaceFile(srctree.StagedInitScript(o.Package, script.Name), script.Content, 0o755)
 			}
-			path := srctree.StagedInitScript(o.Package, script.Name)
-			mode := os.FileMode(0o755)
-			if info, err := os.Stat(tree.Path(path)); err == nil {
-				mode = info.Mode().Perm()
-			}
-			plan.WriteFile(path, script.Content, mode)
 		}
 		if opts.Verbose {
 			for _, n := range o.Notes {
