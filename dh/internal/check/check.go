@@ -240,7 +240,7 @@ var (
 )
 
 func isUnitPath(p string) bool {
-	return keepContent(p) && hasSuffix(path.Base(p), unitSuffixes)
+	return keepContent(p) && path.Dir(p) != "/etc/init.d" && hasSuffix(path.Base(p), unitSuffixes)
 }
 
 func hasSuffix(s string, suffixes []string) bool {
@@ -276,7 +276,11 @@ func (f *Finding) add(label string, o outcome) {
 // initScript checks an init script the new version no longer ships.
 func (c *comparison) initScript(p, name string) Finding {
 	f := Finding{Kind: KindInitScript, Path: p, Name: name}
-	f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), "the daemon keeps running from deleted files", func(call Call) bool { return stopsInit(call, name) }))
+	if !stopNeeded(name, c.old.Files[p].Content) {
+		f.add("stop", outcome{by: []string{"nothing to stop: the script's stop action runs no command (a one-shot boot script)"}})
+	} else {
+		f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), "the daemon keeps running from deleted files", func(call Call) bool { return stopsInit(call, name) }))
+	}
 	if _, ok := c.old.conffile(p); ok {
 		f.add("conffile", c.removeConffile(p))
 	} else {
@@ -554,6 +558,31 @@ func (c *comparison) enabledByOld(unit string) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// quietCommands are what a stop action may run without stopping anything.
+var quietCommands = map[string]bool{".": true, "source": true, "echo": true, "printf": true, "true": true, ":": true,
+	"set": true, "umask": true, "log_daemon_msg": true, "log_end_msg": true, "log_action_msg": true,
+	"log_action_begin_msg": true, "log_action_end_msg": true, "log_success_msg": true, "log_failure_msg": true,
+	"log_warning_msg": true, "log_begin_msg": true}
+
+// stopNeeded reports whether an init script's stop action may do something: it runs a command
+// other than messages (scripts run by /lib/init/init-d-script, or that do not parse, are
+// taken to).
+func stopNeeded(name string, script []byte) bool {
+	if first, _, _ := strings.Cut(string(script), "\n"); len(script) == 0 || strings.Contains(first, "init-d-script") {
+		return true
+	}
+	a := Analyze("/etc/init.d/"+name, "", script, []string{"stop"})
+	if a.Err != nil {
+		return true
+	}
+	for _, call := range a.Calls {
+		if call.Reach != no && !quietCommands[cmdName(call)] {
+			return true
 		}
 	}
 	return false

@@ -14,7 +14,8 @@ const (
 	socketWanted  = "[Unit]\nDescription=a socket\n\n[Socket]\nListenStream=/run/d.sock\n\n[Install]\nWantedBy=sockets.target\n"
 	timerWanted   = "[Unit]\nDescription=a timer\n\n[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n"
 	staticService = "[Unit]\nDescription=a worker\n\n[Service]\nExecStart=/usr/sbin/worker %i\n"
-	initScript    = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: d\n# Default-Start: 2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\nexit 0\n"
+	initScript    = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: d\n# Default-Start: 2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\n. /lib/lsb/init-functions\ncase \"$1\" in\nstart) start-stop-daemon --start --exec /usr/sbin/d ;;\nstop) log_daemon_msg Stopping d; start-stop-daemon --stop --exec /usr/sbin/d; log_end_msg $? ;;\nesac\n"
+	oneShot       = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: setup\n# Default-Start: S\n# Default-Stop:\n### END INIT INFO\ncase \"$1\" in\nstart) mkdir -p /run/tool ;;\nstop) echo \"nothing to do\" ;;\nesac\n"
 )
 
 // scenarios cover each kind of disappearance handled by each means the check knows, partly
@@ -77,12 +78,13 @@ fi
 		// remove, dpkg-maintscript-helper rm_conffile (with and without prior version) and
 		// mv_conffile from dh_installdeb, remove-on-upgrade, install-info --remove for a
 		// document outside /usr/share/info; a unit that moved to /usr/lib/systemd/system and
-		// a static template, which need nothing.
+		// a static template, which need nothing; a one-shot boot script, which has nothing
+		// to stop.
 		name:    "handwritten",
 		handled: true,
 		old: tree{name: "tool", version: "1.0",
 			files: map[string]string{
-				"/etc/init.d/toold": initScript, "/etc/init.d/tool-legacy": initScript,
+				"/etc/init.d/toold": initScript, "/etc/init.d/tool-legacy": initScript, "/etc/init.d/tool-setup": oneShot,
 				"/lib/systemd/system/toold.service":        serviceWanted,
 				"/lib/systemd/system/tool-helper.socket":   socketWanted,
 				"/lib/systemd/system/tool-clean.timer":     timerWanted,
@@ -93,7 +95,7 @@ fi
 				"/usr/share/info/tool.info.gz":         "info",
 				"/usr/share/doc/tool/tool-manual.info": "info",
 			},
-			conffiles: []string{"/etc/init.d/toold", "/etc/tool/old.conf", "/etc/tool/renamed.conf", "/etc/tool/gone-flag.conf", "/etc/tool/noprior.conf"},
+			conffiles: []string{"/etc/init.d/toold", "/etc/init.d/tool-setup", "/etc/tool/old.conf", "/etc/tool/renamed.conf", "/etc/tool/gone-flag.conf", "/etc/tool/noprior.conf"},
 			scripts: map[string]string{
 				"postinst": `#!/bin/sh
 set -e
@@ -146,6 +148,7 @@ install|upgrade)
 esac
 # Automatically added by dh_installdeb/13.11.4
 dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
 dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
@@ -163,9 +166,11 @@ if [ "$1" = configure ] && dpkg --compare-versions "$2" lt-nl 2.0~; then
 	purge_unit tool-clean.timer
 	update-rc.d toold remove >/dev/null
 	update-rc.d tool-legacy remove >/dev/null
+	update-rc.d tool-setup remove >/dev/null
 fi
 # Automatically added by dh_installdeb/13.11.4
 dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
 dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
@@ -175,6 +180,7 @@ dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
 set -e
 # Automatically added by dh_installdeb/13.11.4
 dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
 dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
