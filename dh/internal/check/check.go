@@ -279,7 +279,11 @@ func (c *comparison) initScript(p, name string) Finding {
 	if !stopNeeded(name, c.old.Files[p].Content) {
 		f.add("stop", outcome{by: []string{"nothing to stop: the script's stop action runs no command (a one-shot boot script)"}})
 	} else {
-		f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), "the daemon keeps running from deleted files", func(call Call) bool { return stopsInit(call, name) }))
+		consequence := "the daemon keeps running from deleted files"
+		if c.shipsUnit(name + ".service") {
+			consequence = fmt.Sprintf("on sysvinit the daemon keeps running from deleted files; on systemd %s.service, which %s still ships, manages it", name, c.newV)
+		}
+		f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), consequence, func(call Call) bool { return stopsInit(call, name) }))
 	}
 	if _, ok := c.old.conffile(p); ok {
 		f.add("conffile", c.removeConffile(p))
@@ -300,7 +304,11 @@ func (c *comparison) unit(p, unit string, initNames map[string]bool) Finding {
 	}
 	template := strings.Contains(unit, "@.")
 	install := hasInstall(c.old.Files[p].Content) || c.enabledByOld(unit)
-	if hasSuffix(unit, stopSuffixes) && !template {
+	switch {
+	case !hasSuffix(unit, stopSuffixes) || template:
+	case oneShot(c.old.Files[p].Content):
+		f.add("stop", outcome{by: []string{"nothing to stop: a oneshot service without RemainAfterExit is not active once it has run"}})
+	default:
 		f.add("stop", c.stop(fmt.Sprintf("deb-systemd-invoke stop %s", unit), "it stays active after its unit file is gone", func(call Call) bool { return stopsUnit(call, unit, initName) }))
 	}
 	if install {
@@ -586,6 +594,40 @@ func stopNeeded(name string, script []byte) bool {
 		}
 	}
 	return false
+}
+
+// shipsUnit reports whether the new version ships the unit in either unit directory.
+func (c *comparison) shipsUnit(unit string) bool {
+	for _, d := range unitDirs {
+		if f, ok := c.new.Files[d+"/"+unit]; ok && !f.Symlink {
+			return true
+		}
+	}
+	return false
+}
+
+// oneShot reports whether a service unit is Type=oneshot without RemainAfterExit=yes.
+func oneShot(unit []byte) bool {
+	vals := unitValues(unit, "Service")
+	return vals["Type"] == "oneshot" && !map[string]bool{"yes": true, "true": true, "1": true, "on": true}[vals["RemainAfterExit"]]
+}
+
+// unitValues returns the last value of each key of a unit file's section.
+func unitValues(unit []byte, section string) map[string]string {
+	out := map[string]string{}
+	in := false
+	for _, l := range strings.Split(string(unit), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "["):
+			in = l == "["+section+"]"
+		case in:
+			if k, v, ok := strings.Cut(l, "="); ok {
+				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	}
+	return out
 }
 
 // hasInstall reports whether a unit file has an [Install] section with something in it.
