@@ -28,6 +28,11 @@ type Daemon struct {
 	RemovedIn string
 	// Conffiles lists the daemon's other obsolete conffiles (the init script is implied).
 	Conffiles []string
+	// Units lists the systemd units the old version shipped besides NAME.service (always
+	// covered), with RemovedIn.
+	Units []string
+	// ReplacedBy names the daemon shipped in this one's place, with RemovedIn.
+	ReplacedBy string
 	// Lines holds the line of every field, by canonical field name.
 	Lines map[string]int
 }
