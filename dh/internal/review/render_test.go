@@ -46,5 +46,5 @@ func TestCommandErrors(t *testing.T) {
 	}
 	code, _, stderr := run("help")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, stderr, "commands: audit, explain, render")
+	assert.Contains(t, stderr, "commands: audit, check, explain, render")
 }

@@ -24,6 +24,7 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
 	"render":  render,
 	"explain": explainCmd,
 	"audit":   auditCmd,
+	"check":   checkCmd,
 }
 
 // Main runs the teardown command with args (without the program name) and returns its exit
