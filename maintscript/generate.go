@@ -189,7 +189,7 @@ func (g *generator) removedDaemon(subject string, d Daemon) {
 		}
 		conffiles = append(conffiles, c)
 	}
-	stateDir := StateDir + "/" + g.in.Package + "/" + d.Name
+	stateDir := StateDir + "/" + g.in.Package + "_" + d.Name
 	service := d.Name + ".service"
 	data := templates.RemovedDaemon{Name: d.Name, InitScript: initScript, RemovedIn: d.RemovedIn, Conffiles: conffiles, PriorVersion: d.RemovedIn + "~",
 		Service: service, StateDir: stateDir, InitRecord: stateDir + "/init"}
@@ -206,10 +206,10 @@ func (g *generator) removedDaemon(subject string, d Daemon) {
 }
 
 // StateDir is where the generated preinst of a package records which daemons and units of the
-// daemons it no longer ships it stopped, in PKG/NAME/: under /run, so that a record never
-// outlives the processes it describes (a reboot clears both), and in a directory of its own,
-// not /run/PKG, which may be a daemon's RuntimeDirectory that systemd removes when it stops
-// the daemon.
+// daemons it no longer ships it stopped, in PKG_NAME/ (a package name has no "_"), which the
+// postinst or the postrm removes: under /run, so that a record never outlives the processes it
+// describes (a reboot clears both), and in a directory of its own, not /run/PKG, which may be a
+// daemon's RuntimeDirectory that systemd removes when it stops the daemon.
 const StateDir = "/run/dh-teardown"
 
 // UnitDirs are the directories systemd loads system unit files from (administrator,
