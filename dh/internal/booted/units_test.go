@@ -232,4 +232,3 @@ stopped greeter-newd; rc_links greeter-newd K; no_rc_links greeter-oldd
 running greeter-movedd
 `+purge+`nothing_left`)
 }
-
