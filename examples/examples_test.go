@@ -56,15 +56,20 @@ func buildExample(t *testing.T, version string) string {
 	require.NoError(t, err, "%s", out)
 	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
 	cmd.Dir = src
-	cmd.Env = append(os.Environ(),
-		"PATH="+filepath.Join(st, "usr/bin")+":"+os.Getenv("PATH"),
-		"PERL5LIB="+filepath.Join(st, "usr/share/perl5"),
-		"DH_TEARDOWN_BIN="+filepath.Join(st, "usr/lib/dh-teardown/bin"))
+	cmd.Env = buildEnv(st)
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "dpkg-buildpackage of hello %s:\n%s", version, out)
 	deb := filepath.Join(work, "hello_"+version+"_all.deb")
 	require.FileExists(t, deb)
 	return deb
+}
+
+// buildEnv is the environment of a package build with dh-teardown staged at st.
+func buildEnv(st string) []string {
+	return append(os.Environ(),
+		"PATH="+filepath.Join(st, "usr/bin")+":"+os.Getenv("PATH"),
+		"PERL5LIB="+filepath.Join(st, "usr/share/perl5"),
+		"DH_TEARDOWN_BIN="+filepath.Join(st, "usr/lib/dh-teardown/bin"))
 }
 
 // lintian runs lintian on deb (with the package's own overrides) and fails t on any error or

@@ -38,12 +38,14 @@ func greeterPackages(t *testing.T, version string) map[string]simulate.Package {
 		}
 	case "2.0":
 		pkgs = append(pkgs, "greeter-extra")
+		// In dh's order: the add-on puts dh_teardown right after dh_installinit, so before
+		// dh_installsystemd.
 		run(t, dir, "dh_installinit", "-pgreeter", "--name=greeter-newd")
 		run(t, dir, "dh_installinit", "-pgreeter-extra", "--name=greeter-movedd")
-		run(t, dir, "dh_installsystemd", "-pgreeter", "--name=greeter-newd")
-		run(t, dir, "dh_installsystemd", "-pgreeter-extra", "--name=greeter-movedd")
 		status, _, stderr := teardown(dir)
 		require.Equal(t, 0, status, stderr)
+		run(t, dir, "dh_installsystemd", "-pgreeter", "--name=greeter-newd")
+		run(t, dir, "dh_installsystemd", "-pgreeter-extra", "--name=greeter-movedd")
 	}
 	run(t, dir, "dh_installdeb")
 	out2 := map[string]simulate.Package{}
@@ -225,7 +227,8 @@ func TestGreeterFailedUpgrade(t *testing.T) {
 		t.Run(map[bool]string{true: "systemd", false: "sysvinit"}[systemd], func(t *testing.T) {
 			s := greeterSystem(t, v1, systemd)
 			trace, err := s.Install(failing)
-			require.NoError(t, err)
+			require.Error(t, err)
+			require.NotNil(t, trace)
 			require.NotEmpty(t, trace.Error)
 			assert.Equal(t, simulate.Installed, s.Status("greeter"))
 			for _, d := range []string{"greeterd", "greeter-oldd", "greeter-movedd"} {
