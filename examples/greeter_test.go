@@ -9,20 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// buildGreeter builds examples/greeter/VERSION with dpkg-buildpackage and returns its .debs by
-// package name.
+// buildGreeter builds examples/greeter/VERSION and returns its .debs by package name.
 func buildGreeter(t *testing.T, version string) map[string]string {
 	t.Helper()
-	st := stage(t)
-	work := t.TempDir()
-	src := filepath.Join(work, "greeter-"+version)
-	out, err := exec.Command("cp", "-a", filepath.Join("greeter", version), src).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
-	cmd.Dir = src
-	cmd.Env = buildEnv(st)
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "dpkg-buildpackage of greeter %s:\n%s", version, out)
+	work := buildTree(t, "greeter", version)
 	debs := map[string]string{}
 	for _, name := range []string{"greeter", "greeter-extra"} {
 		if deb := filepath.Join(work, name+"_"+version+"_all.deb"); exec.Command("test", "-f", deb).Run() == nil {

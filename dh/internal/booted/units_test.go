@@ -119,6 +119,29 @@ nothing_left() {
 }
 `
 
+// steps are the dpkg operations of the scenarios, as shell for the machine.
+type steps struct {
+	v2                       string // greeter 2.0's .deb on the machine
+	install1, upgrade, purge string
+}
+
+// greeterSteps copies the packages into the machine and returns the scenarios' operations:
+// install 1.0, upgrade to 2.0 with greeter-extra, purge both.
+func greeterSteps(m *bootvm.T, debs map[string]string) steps {
+	in := m.MustCopy(debs["greeter_1.0"], debs["greeter_2.0"], debs["greeter-extra_2.0"])
+	return steps{
+		v2: in[1],
+		install1: fmt.Sprintf(`dpkg -i %s >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "dpkg -i greeter 1.0 failed"; }
+`, in[0]),
+		upgrade: fmt.Sprintf(`dpkg -i %s %s >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "the upgrade to 2.0 failed"; }
+installed greeter 2.0; installed greeter-extra 2.0
+`, in[1], in[2]),
+		purge: `dpkg -P greeter-extra greeter >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "purge failed"; }
+purged greeter; purged greeter-extra
+`,
+	}
+}
+
 // scenario runs one step on the machine: commands, then the checks' verdict.
 func scenario(t *testing.T, m *bootvm.T, name, commands string) {
 	t.Helper()
@@ -141,17 +164,9 @@ func marker(action string) string {
 func TestUnitsOnSystemd(t *testing.T) {
 	debs := buildGreeter(t)
 	m := bootvm.Boot(t, bootvm.Image(t, bootvm.Systemd))
-	in := m.MustCopy(debs["greeter_1.0"], debs["greeter_2.0"], debs["greeter-extra_2.0"])
-	v1, v2, extra := in[0], in[1], in[2]
-	install1 := fmt.Sprintf(`dpkg -i %s >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "dpkg -i greeter 1.0 failed"; }
-for u in greeterd.service greeterd.socket greeter-oldd.service greeter-movedd.service; do active $u; enabled $u; done
-`, v1)
-	upgrade := fmt.Sprintf(`dpkg -i %s %s >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "the upgrade to 2.0 failed"; }
-installed greeter 2.0; installed greeter-extra 2.0
-`, v2, extra)
-	purge := `dpkg -P greeter-extra greeter >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "purge failed"; }
-purged greeter; purged greeter-extra
-`
+	st := greeterSteps(m, debs)
+	install1 := st.install1 + "for u in greeterd.service greeterd.socket greeter-oldd.service greeter-movedd.service; do active $u; enabled $u; done\n"
+	v2, upgrade, purge := st.v2, st.upgrade, st.purge
 
 	scenario(t, m, "install 1.0", install1+`running greeterd; running greeter-oldd; running greeter-movedd`)
 	scenario(t, m, "(2) the upgrade fails in the 2.0 preinst: 1.0 stays, its units enabled and running",
@@ -193,17 +208,9 @@ no_failed_units
 func TestUnitsOnSysvinit(t *testing.T) {
 	debs := buildGreeter(t)
 	m := bootvm.Boot(t, bootvm.Image(t, bootvm.Sysvinit))
-	in := m.MustCopy(debs["greeter_1.0"], debs["greeter_2.0"], debs["greeter-extra_2.0"])
-	v1, v2, extra := in[0], in[1], in[2]
-	install1 := fmt.Sprintf(`dpkg -i %s >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "dpkg -i greeter 1.0 failed"; }
-running greeterd; running greeter-oldd; running greeter-movedd
-`, v1)
-	upgrade := fmt.Sprintf(`dpkg -i %s %s >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "the upgrade to 2.0 failed"; }
-installed greeter 2.0; installed greeter-extra 2.0
-`, v2, extra)
-	purge := `dpkg -P greeter-extra greeter >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; bad "purge failed"; }
-purged greeter; purged greeter-extra
-`
+	st := greeterSteps(m, debs)
+	install1 := st.install1 + "running greeterd; running greeter-oldd; running greeter-movedd\n"
+	v2, upgrade, purge := st.v2, st.upgrade, st.purge
 	scenario(t, m, "install 1.0", install1+`rc_links greeterd S; rc_links greeter-oldd S`)
 	scenario(t, m, "(2) the upgrade fails in the 2.0 preinst: 1.0 stays, its daemons running",
 		marker("upgrade")+fmt.Sprintf(`
