@@ -94,9 +94,24 @@ func ExampleWholeScript() {
 	//
 	// # Automatically added by mytool/1.0
 	// if [ "$1" = "configure" ] && [ -n "$2" ] && [ -z "${DPKG_ROOT:-}" ] && dpkg --compare-versions "$2" lt 1.1; then
-	// 	# Stopped only in runlevel 1 from this version on: drop the old stop links of runlevels 0
-	// 	# and 6 (shutdown and reboot leave the daemon to sendsigs); update-rc.d keeps the rest.
-	// 	rm -f /etc/rc0.d/K[0-9][0-9]hellod /etc/rc6.d/K[0-9][0-9]hellod
+	// 	# Stopped only in runlevel 1 from this version on. update-rc.d defaults adds no link while
+	// 	# any exists, so bring a registered daemon's stop links to what a fresh install makes,
+	// 	# whatever the old header said (0 1 6, 0 6, nothing, 1): none in runlevels 0 and 6, one in
+	// 	# runlevel 1. Start links stay as they are: a daemon the administrator disabled stays so.
+	// 	_dh_registered=
+	// 	_dh_rc1=
+	// 	for _dh_link in /etc/rc[0-6S].d/[SK][0-9][0-9]hellod; do
+	// 		if [ -L "$_dh_link" ]; then
+	// 			_dh_registered=yes
+	// 			case "$_dh_link" in /etc/rc1.d/*) _dh_rc1=yes ;; esac
+	// 		fi
+	// 	done
+	// 	if [ -n "$_dh_registered" ]; then
+	// 		rm -f /etc/rc0.d/K[0-9][0-9]hellod /etc/rc6.d/K[0-9][0-9]hellod
+	// 		if [ -z "$_dh_rc1" ] && [ -d /etc/rc1.d ]; then
+	// 			ln -s ../init.d/hellod /etc/rc1.d/K01hellod
+	// 		fi
+	// 	fi
 	// fi
 	// # End automatically added section
 	// # Automatically added by mytool/1.0
