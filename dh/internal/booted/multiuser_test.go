@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,9 +40,11 @@ func TestMultiuserFromEveryOldHeaderWithInsserv(t *testing.T) {
 		"1.1": strings.Join(m.MustCopy(debs["1.1"]...), " "),
 	}
 	all := strings.Join(names, " ")
+	start := time.Now()
 	install := func(v string) map[string][]string {
 		t.Helper()
 		m.MustRun("dpkg -i " + in[v] + " >/dev/null")
+		t.Logf("%6.1fs dpkg -i lch %s", time.Since(start).Seconds(), v)
 		return links(m, names)
 	}
 	disable := func() {
