@@ -1,7 +1,9 @@
+//go:build integration
+
 package installinit
 
 import (
-	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +19,7 @@ import (
 // exactly as debhelper's except that postinst "configure OLD" (OLD older than
 // --multiuser-since) first removes the rc0.d and rc6.d stop links, before update-rc.d.
 func TestMultiuser(t *testing.T) {
-	dpkgroot.SkipUnlessRoot(t)
+	testenv.RequireRoot(t)
 	env := buildEnv(t)
 	theirs := copyTree(t, "basic", 13)
 	mine := copyTree(t, "basic", 13)
@@ -84,7 +86,7 @@ func splitRuns(log string) map[string]string {
 // calls, with "status, then reload" wherever debhelper restarts — or "status, then start" in
 // the runs where invoke-rc.d fails, status included: a daemon that is not running is started.
 func TestOnUpgradeReload(t *testing.T) {
-	dpkgroot.SkipUnlessRoot(t)
+	testenv.RequireRoot(t)
 	env := buildEnv(t)
 	theirs := copyTree(t, "basic", 12)
 	mine := copyTree(t, "basic", 12)

@@ -1,3 +1,5 @@
+//go:build integration
+
 package review
 
 import (
@@ -11,6 +13,7 @@ import (
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
 )
 
@@ -83,7 +86,7 @@ func expectedCalls(ex *explanation) []string {
 // same dpkg commands in a throwaway root, and compares the maintainer-script calls real dpkg
 // makes, and the package's status after each command, with explain's.
 func TestExplainMatchesRealDpkg(t *testing.T) {
-	dpkgroot.SkipUnlessRoot(t)
+	testenv.RequireRoot(t)
 	cases := []struct {
 		name, from, to string
 		configFiles    bool
@@ -139,7 +142,7 @@ func TestExplainMatchesRealDpkg(t *testing.T) {
 // TestExplainMatchesRealDpkgState compares the daemons' rc links and the declared conffiles
 // after a real upgrade from 1.0 with explain's "after" state.
 func TestExplainMatchesRealDpkgState(t *testing.T) {
-	dpkgroot.SkipUnlessRoot(t)
+	testenv.RequireRoot(t)
 	ex := explainFor(t, "1.0", "", false, "")
 	r := dpkgroot.New(t)
 	for side, pkg := range map[simulate.Side]*simulate.Package{simulate.Old: ex.oldPkg, simulate.New: ex.newPkg} {

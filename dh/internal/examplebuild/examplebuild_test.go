@@ -1,7 +1,6 @@
-// Package examples builds the example source packages with dpkg-buildpackage, using
-// dh-teardown staged from this checkout (make install into a temporary directory), and
-// checks the packages with lintian; it also builds dh-teardown's own Debian package.
-package examples
+//go:build integration
+
+package examplebuild
 
 import (
 	"os"
@@ -13,28 +12,35 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/stage"
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 var (
 	stageOnce sync.Once
+	root      string // the checkout's top directory
 	stageDir  string
 	stageErr  error
-	stageLog  []byte
 )
 
-// stage runs make build and make install DESTDIR=… PREFIX=/usr once per test binary and
-// returns the staging directory.
-func stage(t *testing.T) string {
+// staged builds and stages the commands once per test binary (stage.Install) and returns
+// the staging directory.
+func staged(t *testing.T) string {
 	t.Helper()
+	testenv.RequireCommand(t, "go", "dpkg-buildpackage", "dh", "dpkg-deb", "lintian")
 	stageOnce.Do(func() {
+		root, stageErr = stage.Checkout(".")
+		if stageErr != nil {
+			return
+		}
 		stageDir, stageErr = os.MkdirTemp("", "dh-teardown-stage-")
 		if stageErr != nil {
 			return
 		}
-		cmd := exec.Command("make", "-C", "..", "build", "install", "DESTDIR="+stageDir, "PREFIX=/usr")
-		stageLog, stageErr = cmd.CombinedOutput()
+		stageErr = stage.Install(root, stageDir)
 	})
-	require.NoError(t, stageErr, "%s", stageLog)
+	require.NoError(t, stageErr)
 	return stageDir
 }
 
@@ -49,22 +55,15 @@ func TestMain(m *testing.M) {
 // buildExample builds examples/hello/VERSION with dpkg-buildpackage and returns the .deb.
 func buildExample(t *testing.T, version string) string {
 	t.Helper()
-	st := stage(t)
+	st := staged(t)
 	work := t.TempDir()
 	src := filepath.Join(work, "hello-"+version)
-	out, err := exec.Command("cp", "-a", filepath.Join("hello", version), src).CombinedOutput()
+	out, err := exec.Command("cp", "-a", filepath.Join(root, "examples/hello", version), src).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(),
-		"PATH="+filepath.Join(st, "usr/bin")+":"+os.Getenv("PATH"),
-		"PERL5LIB="+filepath.Join(st, "usr/share/perl5"),
-		"DH_TEARDOWN_BIN="+filepath.Join(st, "usr/lib/dh-teardown/bin"))
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "dpkg-buildpackage of hello %s:\n%s", version, out)
-	deb := filepath.Join(work, "hello_"+version+"_all.deb")
-	require.FileExists(t, deb)
-	return deb
+	debs, err := stage.Build(st, src)
+	require.NoError(t, err, "hello %s", version)
+	require.Contains(t, debs, "hello")
+	return debs["hello"]
 }
 
 // lintian runs lintian on deb (with the package's own overrides) and fails t on any error or
@@ -131,10 +130,13 @@ func TestHello20Teardown(t *testing.T) {
 // TestDhTeardownPackage builds dh-teardown's own Debian package from this checkout and checks
 // it with lintian and its contents.
 func TestDhTeardownPackage(t *testing.T) {
+	testenv.RequireCommand(t, "git", "go", "dpkg-buildpackage", "dh", "dpkg-deb", "lintian", "pod2man")
+	root, err := stage.Checkout(".")
+	require.NoError(t, err)
 	work := t.TempDir()
 	src := filepath.Join(work, "dh-teardown")
 	require.NoError(t, os.MkdirAll(src, 0o755))
-	out, err := exec.Command("sh", "-c", `cd .. && git ls-files -z | xargs -0 cp -P --parents -t "$1"`, "sh", src).CombinedOutput()
+	out, err := exec.Command("sh", "-c", `cd "$1" && git ls-files -z | xargs -0 cp -P --parents -t "$2"`, "sh", root, src).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us")
 	cmd.Dir = src
