@@ -269,3 +269,12 @@ func benchDowntime(work, stage string, others []int, bigSize int64, runs int) ([
 	}
 	return results, nil
 }
+
+// downtimePart is the downtime part.
+func downtimePart(c *config) (string, error) {
+	results, err := benchDowntime(c.work, c.stage, []int{0, 10}, 50<<20, c.downtimeRuns)
+	if err != nil {
+		return "", err
+	}
+	return downtimeSection(results), nil
+}

@@ -99,3 +99,12 @@ func benchLinks(work, stage string, n int) ([]linkCount, error) {
 	counts = append(counts, count("upgraded to lcmany 1.1 (declared multiuser, dh_teardown)"))
 	return counts, nil
 }
+
+// linksPart is the links part.
+func linksPart(c *config) (string, error) {
+	counts, err := benchLinks(c.work, c.stage, 20)
+	if err != nil {
+		return "", err
+	}
+	return linksSection(counts), nil
+}

@@ -12,10 +12,7 @@ type report struct {
 	started     time.Time
 	took        time.Duration
 	commandLine string
-	toolsDir    string // the tmpfs the tools part ran on, "" for the work directory
-	tools       []toolResult
-	downtime    []downtimeResult
-	links       []linkCount
+	sections    []string // the parts' sections, in Markdown
 }
 
 // Targets of DESIGN §6.
@@ -47,43 +44,40 @@ func (r *report) markdown(machine []string) string {
 		b.WriteString("* " + line + "\n")
 	}
 	b.WriteString("\n")
-	if len(r.tools) > 0 {
-		r.toolsSection(&b)
-	}
-	if len(r.downtime) > 0 {
-		r.downtimeSection(&b)
-	}
-	if len(r.links) > 0 {
-		r.linksSection(&b)
+	for _, s := range r.sections {
+		b.WriteString(s)
 	}
 	return b.String()
 }
 
-func (r *report) toolsSection(b *strings.Builder) {
+// toolsSection renders the tools part: the results, on trees in toolsDir ("" for the work
+// directory), in an environment to which dpkg-buildpackage added the variables env.
+func toolsSection(tools []toolResult, toolsDir string, env []string) string {
+	b := &strings.Builder{}
 	b.WriteString("## Commands: dh_installinit and dh_teardown\n\n")
 	fmt.Fprintf(b, "Each command on a fresh copy of a generated tree (`trees.ManySource`: every package ships a daemon with "+
 		"`debian/PKG.init`, `.default` and a `.teardown` declaring it multiuser and a second daemon removed), %d runs, "+
-		"interleaved; no package selection option (all packages); dpkg-architecture variables in the environment as "+
-		"dpkg-buildpackage sets them. dh_teardown runs on the tree as debhelper's dh_installinit left it. Peak RSS is GNU time's "+
-		"`%%M` (the command and its descendants); every command runs under GNU time, whose own size is in the /bin/true row.", len(r.tools[0].runs))
-	if r.toolsDir != "" {
-		fmt.Fprintf(b, " The trees are on a tmpfs (%s), so that the figures are the commands' own rather than this machine's disk.", r.toolsDir)
+		"interleaved; no package selection option (all packages); the environment is the one dpkg-buildpackage gives "+
+		"debian/rules (taken from a dpkg-buildpackage -T run), which set "+strings.Join(env, ", ")+". dh_teardown runs on the tree as debhelper's dh_installinit left it. Peak RSS is GNU time's "+
+		"`%%M` (the command and its descendants); every command runs under GNU time, whose own size is in the /bin/true row.", len(tools[0].runs))
+	if toolsDir != "" {
+		fmt.Fprintf(b, " The trees are on a tmpfs (%s), so that the figures are the commands' own rather than this machine's disk.", toolsDir)
 	}
 	b.WriteString("\n\n")
 	b.WriteString("| packages | command | median wall | fastest | peak RSS |\n|---:|---|---:|---:|---:|\n")
-	for _, t := range r.tools {
+	for _, t := range tools {
 		fastest := slices.MinFunc(t.runs, func(a, b toolRun) int { return int(a.wall - b.wall) })
 		fmt.Fprintf(b, "| %d | %s | %s | %s | %d KB |\n", t.packages, t.tool, ms(t.median()), ms(fastest.wall), t.peakKB())
 	}
 	b.WriteString("\nRatios against debhelper's dh_installinit on the same tree (speed-up: its median wall time over ours; " +
 		"memory: our peak RSS over its). Target: at least 10× faster, memory no higher.\n\n")
 	b.WriteString("| packages | command | speed-up | speed target | memory ratio | memory target |\n|---:|---|---:|---|---:|---|\n")
-	for _, t := range r.tools {
+	for _, t := range tools {
 		if strings.HasPrefix(t.tool, debhelperPrefix) || t.tool == baselineTool {
 			continue
 		}
 		var base toolResult
-		for _, d := range r.tools {
+		for _, d := range tools {
 			if d.packages == t.packages && strings.HasPrefix(d.tool, debhelperPrefix) {
 				base = d
 			}
@@ -93,25 +87,28 @@ func (r *report) toolsSection(b *strings.Builder) {
 		fmt.Fprintf(b, "| %d | %s | %.1f× | %s | %.2f | %s |\n", t.packages, t.tool, speedup, verdict(speedup >= targetSpeedup), memory, verdict(memory <= 1))
 	}
 	b.WriteString("\n")
+	return b.String()
 }
 
-func (r *report) downtimeSection(b *strings.Builder) {
+// downtimeSection renders the downtime part.
+func downtimeSection(downtime []downtimeResult) string {
+	b := &strings.Builder{}
 	b.WriteString("## Daemon downtime during an upgrade\n\n")
 	fmt.Fprintf(b, "`dpkg -i lcpol-POLICY_2.0_all.deb [lcbig-01 … lcbig-10]` over 1.0 in a throwaway root (the policy's package "+
 		"first on the command line, so it is unpacked before the large ones; each large package is 50 MB of random data, "+
 		"uncompressed), %d runs each. Downtime is the total time the daemon's pid file named no live process, "+
 		"polled every %s from inside the root. The restart time is the same measure around `invoke-rc.d NAME restart` "+
 		"(the test daemon's init script: start-stop-daemon --stop --retry, then --start and wait until the daemon logged its start).\n\n",
-		len(r.downtime[0].downs), pollInterval)
+		len(downtime[0].downs), pollInterval)
 	b.WriteString("| policy | other packages | median downtime | max downtime | outages | median dpkg run | median restart time |\n|---|---:|---:|---:|---:|---:|---:|\n")
-	for _, d := range r.downtime {
+	for _, d := range downtime {
 		fmt.Fprintf(b, "| %s | %d | %s | %s | %d | %s | %s |\n", d.policy, d.others, ms(medianOf(d.downs)), ms(slices.Max(d.downs)),
 			slices.Max(d.outages), ms(medianOf(d.dpkg)), ms(medianOf(d.restarts)))
 	}
 	b.WriteString("\nTarget (restart policy): downtime within 10 ms of the restart time, and independent of the other packages " +
 		"(medians with 0 and 10 within 10 ms of each other).\n\n")
 	var restart []downtimeResult
-	for _, d := range r.downtime {
+	for _, d := range downtime {
 		if d.policy == "restart" {
 			restart = append(restart, d)
 		}
@@ -125,16 +122,20 @@ func (r *report) downtimeSection(b *strings.Builder) {
 		fmt.Fprintf(b, "* restart, %d vs %d other packages: difference %s: %s\n", restart[len(restart)-1].others, restart[0].others, ms(diff), verdict(diff.Abs() <= targetDowntime))
 	}
 	b.WriteString("\n")
+	return b.String()
 }
 
-func (r *report) linksSection(b *strings.Builder) {
+// linksSection renders the links part.
+func linksSection(links []linkCount) string {
+	b := &strings.Builder{}
 	b.WriteString("## Stop links for halt and reboot\n\n")
 	b.WriteString("lcmany 1.0 (20 daemons, plain debhelper: Default-Stop 0 1 6) installed in a throwaway root, then upgraded in one " +
 		"dpkg run to 1.1, whose `debian/PKG.teardown` declares each daemon multiuser since 1.1. Each K link in rc0.d or rc6.d " +
 		"is one init script (a shell) run at every halt or reboot.\n\n")
 	b.WriteString("| state | K links in rc0.d | K links in rc6.d | of them lcmany's | lcmany daemons registered | running |\n|---|---:|---:|---:|---:|---:|\n")
-	for _, c := range r.links {
+	for _, c := range links {
 		fmt.Fprintf(b, "| %s | %d | %d | %d | %d/%d | %d/%d |\n", c.when, c.rc0, c.rc6, c.ours, c.withLinks, c.totalDaems, c.running, c.totalDaems)
 	}
 	b.WriteString("\n")
+	return b.String()
 }

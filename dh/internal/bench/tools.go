@@ -51,11 +51,7 @@ func (r toolResult) peakKB() int64 {
 // generated trees of each size in sizes (trees.ManySource: one daemon per package, each with
 // a declaration file), runs times each, every run on a fresh copy of the tree. dh_teardown runs
 // on the tree as debhelper's dh_installinit left it, as in a build.
-func benchTools(work, stage string, sizes []int, runs int) ([]toolResult, error) {
-	env, err := buildEnvironment()
-	if err != nil {
-		return nil, err
-	}
+func benchTools(work, stage string, sizes []int, runs int, env []string) ([]toolResult, error) {
 	dropin := filepath.Join(stage, "usr/lib/dh-teardown/bin/dh_installinit")
 	teardown := filepath.Join(stage, "usr/bin/dh_teardown")
 	var results []toolResult
@@ -105,18 +101,57 @@ func benchTools(work, stage string, sizes []int, runs int) ([]toolResult, error)
 	return results, nil
 }
 
-// buildEnvironment is the environment dpkg-buildpackage gives debian/rules: the caller's plus
-// the dpkg-architecture variables (so that neither tool runs dpkg-architecture itself).
-func buildEnvironment() ([]string, error) {
-	out, err := exec.Command("dpkg-architecture").Output()
+// buildEnvironment is the environment dpkg-buildpackage gives debian/rules, taken from a real
+// dpkg-buildpackage run (-T on a minimal source tree whose rules target writes its
+// environment): the caller's plus the dpkg-architecture variables, DEB_BUILD_OPTIONS,
+// SOURCE_DATE_EPOCH, DEB_RULES_REQUIRES_ROOT… (so that neither tool runs dpkg-architecture
+// itself). It also returns the names of the variables dpkg-buildpackage set or changed, and
+// leaves out the working directory's and make's own variables (PWD, OLDPWD, MAKE*, MFLAGS).
+func buildEnvironment(work string) (env, added []string, err error) {
+	dir, err := os.MkdirTemp(work, "environment-")
 	if err != nil {
-		return nil, fmt.Errorf("dpkg-architecture: %w", err)
+		return nil, nil, err
 	}
-	env := os.Environ()
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		env = append(env, line)
+	defer os.RemoveAll(dir)
+	files := map[string]string{
+		"debian/control":   "Source: envcap\nMaintainer: dh-teardown developers <dh-teardown@lists.example.org>\n\nPackage: envcap\nArchitecture: all\nDescription: environment capture\n For the bench.\n",
+		"debian/changelog": "envcap (1.0) unstable; urgency=medium\n\n  * Environment capture.\n\n -- dh-teardown developers <dh-teardown@lists.example.org>  Mon, 16 Nov 2026 10:00:00 +0000\n",
+		"debian/rules":     "#!/usr/bin/make -f\ncapture:\n\tenv -0 > environment\n",
 	}
-	return env, nil
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, nil, err
+		}
+		if err := os.WriteFile(p, []byte(content), 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	cmd := exec.Command("dpkg-buildpackage", "-T", "capture", "-d", "-nc")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("dpkg-buildpackage -T capture: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "environment"))
+	if err != nil {
+		return nil, nil, err
+	}
+	before := map[string]bool{}
+	for _, kv := range os.Environ() {
+		before[kv] = true
+	}
+	for _, kv := range strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00") {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "PWD" || name == "OLDPWD" || name == "_" || name == "MFLAGS" || strings.HasPrefix(name, "MAKE") {
+			continue
+		}
+		env = append(env, kv)
+		if !before[kv] {
+			added = append(added, name)
+		}
+	}
+	slices.Sort(added)
+	return env, added, nil
 }
 
 // gnuTime is GNU time, which reports the peak memory of the command it runs. A process's
@@ -161,4 +196,25 @@ func copyDir(src, dst string) error {
 		return fmt.Errorf("cp -a %s %s: %v\n%s", src, dst, err, out)
 	}
 	return nil
+}
+
+// toolsPart is the tools part.
+func toolsPart(c *config) (string, error) {
+	dir := c.work
+	if c.toolsDir != "" {
+		var err error
+		if dir, err = os.MkdirTemp(c.toolsDir, "dh-teardown-bench-"); err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(dir)
+	}
+	env, added, err := buildEnvironment(dir)
+	if err != nil {
+		return "", err
+	}
+	results, err := benchTools(dir, c.stage, []int{1, 200}, c.runs, env)
+	if err != nil {
+		return "", err
+	}
+	return toolsSection(results, c.toolsDir, added), nil
 }
