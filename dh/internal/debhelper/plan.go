@@ -269,8 +269,8 @@ type change struct {
 // by the methods that add to the plan) is returned with nothing written.
 // Files whose contents and permissions would not change are not written,
 // keeping their modification times. In Verbose mode each action is printed
-// in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"),
-// also with NoAct, which then stops before writing anything.
+// in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"); so
+// it is with NoAct, which then stops before writing anything.
 //
 // Writing goes through a temporary file in the target's directory renamed
 // over the target; directories are created first. When creating a
@@ -293,7 +293,7 @@ func (p *Plan) Commit() error {
 	if err != nil {
 		return err
 	}
-	if p.Verbose {
+	if p.Verbose || p.NoAct {
 		out := p.Out
 		if out == nil {
 			out = os.Stdout

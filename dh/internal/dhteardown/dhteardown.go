@@ -23,6 +23,21 @@ const Command = "dh_teardown"
 // for a package without a debian/PKG.teardown file, so that dh can skip running it.
 const Promise = "\n# PROMISE: DH NOOP WITHOUT teardown\n"
 
+// usage is the --help text. debhelper.PrintHelp prints it without its last line, the
+// PROMISE line, which it carries so that the line stays in the executable.
+var usage = `Usage: dh_teardown [debhelper options]
+
+Generate the maintainer-script code for the daemons and info documents declared in
+debian/PKG.teardown (debian/teardown for the main package): multiuser daemons (their staged
+init script's Default-Stop becomes 1; old runlevel 0 and 6 stop links are dropped on
+upgrade), daemons and info documents removed in a version (stopped or deregistered before the
+upgrade unpacks, restored when it fails). Run it after dh_installinit (dh's add-on teardown
+does). It writes every file or, on any problem, nothing, and a second run changes nothing.
+Exit status: 0, 1 for bad input (every problem printed as FILE:LINE: MESSAGE), 2 for a
+usage error. See dh_teardown(1).
+
+` + debhelper.CommonOptionsHelp + Promise
+
 // Main runs dh_teardown in the source tree dir with args (without the command name) and the
 // environment env, and returns its exit status: 0, 1 for bad input (every problem printed),
 // 2 for a bad command line.
@@ -32,7 +47,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		return debhelper.ReportError(stderr, Command, err)
 	}
 	if opts.Help {
-		fmt.Fprintf(stdout, "usage: %s [debhelper options]\nsee dh_teardown(1)%s", Command, Promise)
+		debhelper.PrintHelp(stdout, usage, Promise)
+		return 0
+	}
+	if opts.Version {
+		debhelper.PrintVersion(stdout, Command, srctree.Version)
 		return 0
 	}
 	for _, w := range opts.Warnings {
@@ -78,6 +97,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 				mode = info.Mode().Perm()
 			}
 			plan.WriteFile(path, script, mode)
+		}
+		if opts.NoAct || opts.Verbose {
+			for _, f := range o.Fragments {
+				fmt.Fprintf(stdout, "\t# %s: %s: block for %s (%s)\n", o.Package, f.Script, f.Subject, f.Snippet)
+			}
 		}
 		if opts.Verbose {
 			for _, n := range o.Notes {

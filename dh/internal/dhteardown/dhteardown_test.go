@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 )
 
 // example copies examples/hello/2.0 into a temporary directory and returns it.
@@ -130,9 +132,38 @@ func TestNoAct(t *testing.T) {
 	dir := example(t)
 	installInit(t, dir)
 	before := treeHash(t, dir)
-	status, _, stderr := teardown(dir, "--no-act")
+	status, stdout, stderr := teardown(dir, "--no-act")
 	require.Equal(t, 0, status, stderr)
 	assert.Equal(t, before, treeHash(t, dir))
+	// Without -v it still says which files it would write and which blocks.
+	for _, want := range []string{
+		"debian/hello.preinst.debhelper", "debian/hello.postinst.debhelper", "debian/hello.postrm.debhelper",
+		"debian/hello/etc/init.d/hellod",
+		`# hello: postinst: block for daemon "hellod" (daemon-multiuser.postinst)`,
+		`# hello: preinst: block for daemon "hello-legacyd" (daemon-removed.preinst)`,
+	} {
+		assert.Contains(t, stdout, want)
+	}
+}
+
+// TestHelpAndVersion checks --help (the options described, on stdout, exit 0, without the
+// PROMISE line, which stays in the text that keeps it in the executable) and --version.
+func TestHelpAndVersion(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		status, stdout, stderr := teardown(t.TempDir(), arg)
+		assert.Equal(t, 0, status)
+		assert.Empty(t, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "Usage: dh_teardown [debhelper options]\n"), stdout)
+		for _, opt := range []string{"--package=PACKAGE", "--no-act", "--verbose", "--version"} {
+			assert.Contains(t, stdout, opt)
+		}
+		assert.NotContains(t, stdout, "PROMISE")
+	}
+	assert.True(t, strings.HasSuffix(usage, Promise), "the help text carries the PROMISE line")
+	status, stdout, stderr := teardown(t.TempDir(), "--version")
+	assert.Equal(t, 0, status)
+	assert.Empty(t, stderr)
+	assert.Equal(t, "dh_teardown (dh-teardown) "+srctree.Version+"\n", stdout)
 }
 
 func TestNotASourceTree(t *testing.T) {

@@ -16,9 +16,26 @@ import (
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
 )
 
-// explainUsage is the synopsis of teardown explain.
-const explainUsage = `usage: teardown explain [-p PKG] --from OLD|none [--config-files] [--to NEW|none|purge]
+// explainSynopsis is the synopsis of teardown explain.
+const explainSynopsis = `teardown explain [-p PKG] --from OLD|none [--config-files] [--to NEW|none|purge]
                         [--fail preinst|prerm|postrm|postinst] [--format text|json] [DIR]`
+
+// explainAbout is the description --help prints.
+const explainAbout = `
+Show one dpkg transition of a package of the source tree DIR (default: the current
+directory): the maintainer-script calls dpkg makes (Debian Policy 6.6) and, under each, the
+commands the scripts run, found by executing the generated scripts with stubbed commands on
+a simulated file system.
+
+  --from none                    install
+  --from OLD                     upgrade from OLD (a downgrade when OLD is newer, a
+                                 reinstall when it is the version DIR builds)
+  --from OLD --config-files      install over the config-files state OLD left behind
+  --from V --to none|purge       remove or purge the installed version V
+  --fail SCRIPT                  that script fails: show how dpkg unwinds
+
+Exit status: 0 when the transition could be explained (whether or not dpkg succeeds in it),
+1 for bad input, 2 for a usage error.`
 
 // explainCmd implements "teardown explain": the dpkg calls of one transition of a package of
 // the source tree DIR (default "."), and under each the commands the maintainer scripts run,
@@ -47,32 +64,30 @@ const explainUsage = `usage: teardown explain [-p PKG] --from OLD|none [--config
 // input (no tree, bad declarations, bad versions, an unknown package, --fail naming a script
 // dpkg does not run in that transition, no debhelper snippets); 2 for usage errors.
 func explainCmd(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("teardown explain", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newSubcommand("explain", explainSynopsis, explainAbout, stdout, stderr)
 	var pkgs multiFlag
-	fl.Var(&pkgs, "p", "the binary package to explain (needed when several have declarations)")
-	from := fl.String("from", "", `the installed version before the transition, or "none"`)
-	to := fl.String("to", "", `the version DIR builds (default), "none" (remove) or "purge"`)
+	fl.Var(&pkgs, "p", "the binary `PACKAGE` to explain (needed when several have declarations)")
+	from := fl.String("from", "", "the installed `VERSION` before the transition, or \"none\"")
+	to := fl.String("to", "", "`NEW`: the version DIR builds (the default), \"none\" (remove) or \"purge\"")
 	configFiles := fl.Bool("config-files", false, "the --from version was removed, not purged: only its conffiles and postrm are left")
-	fail := fl.String("fail", "", "inject a failure into dpkg's call of preinst, prerm, postrm or postinst")
-	format := fl.String("format", "text", "output format: text or json")
-	fl.Usage = func() { fmt.Fprintln(stderr, explainUsage) }
-	if err := fl.Parse(args); err != nil {
-		return exitUsage
+	fail := fl.String("fail", "", "inject a failure into dpkg's call of `SCRIPT`: preinst, prerm, postrm or postinst")
+	format := fl.String("format", "text", "output `FORMAT`: text or json")
+	if status, done := fl.parse(args); done {
+		return status
 	}
 	fromSet := false
 	fl.Visit(func(f *flag.Flag) { fromSet = fromSet || f.Name == "from" })
 	switch {
 	case !fromSet:
-		fmt.Fprintln(stderr, "teardown explain: --from is required")
-		fl.Usage()
-		return exitUsage
-	case fl.NArg() > 1, len(pkgs) > 1, *format != "text" && *format != "json":
-		fl.Usage()
-		return exitUsage
+		return fl.usageError("--from is required")
+	case fl.NArg() > 1:
+		return fl.usageError("more than one DIR")
+	case len(pkgs) > 1:
+		return fl.usageError("-p names one package")
+	case *format != "text" && *format != "json":
+		return fl.usageError(fmt.Sprintf("--format %q: want text or json", *format))
 	case *fail != "" && *fail != "preinst" && *fail != "prerm" && *fail != "postrm" && *fail != "postinst":
-		fmt.Fprintf(stderr, "teardown explain: --fail %q: want preinst, prerm, postrm or postinst\n", *fail)
-		return exitUsage
+		return fl.usageError(fmt.Sprintf("--fail %q: want preinst, prerm, postrm or postinst", *fail))
 	}
 	dir := "."
 	if fl.NArg() == 1 {

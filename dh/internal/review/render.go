@@ -1,7 +1,6 @@
 package review
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,17 +12,19 @@ import (
 // render implements "teardown render [-p PKG] [DIR]": what dh_teardown would generate for
 // the source tree DIR, per package and script, with the notes; it writes nothing.
 func render(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("teardown render", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newSubcommand("render", "teardown render [-p PKG]... [DIR]", `
+Print what dh_teardown would generate for the source tree DIR (default: the current
+directory): per binary package and maintainer script, the blocks with the declaration and
+snippet each comes from, then the notes (what needs no code, and why). Init scripts are read
+as dh_installinit staged them in debian/PKG/etc/init.d, else from debian/. Nothing is written.
+Exit status: 0, 1 for bad input (every problem printed), 2 for a usage error.`, stdout, stderr)
 	var pkgs multiFlag
-	fl.Var(&pkgs, "p", "only this binary package (repeatable)")
-	fl.Usage = func() { fmt.Fprintln(stderr, "usage: teardown render [-p PKG] [DIR]") }
-	if err := fl.Parse(args); err != nil {
-		return exitUsage
+	fl.Var(&pkgs, "p", "only this binary `PACKAGE` (repeatable; default: all)")
+	if status, done := fl.parse(args); done {
+		return status
 	}
 	if fl.NArg() > 1 {
-		fl.Usage()
-		return exitUsage
+		return fl.usageError("more than one DIR")
 	}
 	dir := "."
 	if fl.NArg() == 1 {

@@ -1,10 +1,13 @@
 package review
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 )
 
 func TestRenderGolden(t *testing.T) {
@@ -44,7 +47,46 @@ func TestCommandErrors(t *testing.T) {
 		assert.Equal(t, tc.code, code, "%v", tc.args)
 		assert.Contains(t, stderr, tc.msg, "%v", tc.args)
 	}
-	code, _, stderr := run("help")
+}
+
+// TestHelpAndVersion checks --help (synopsis, description, every option, on stdout, exit 0)
+// and --version of teardown and each of its commands.
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, stdout, stderr := run(args...)
+		assert.Equal(t, exitOK, code, "%v", args)
+		assert.Empty(t, stderr, "%v", args)
+		assert.Contains(t, stdout, "usage: teardown COMMAND [options]\n", "%v", args)
+		for _, c := range commands {
+			assert.Regexp(t, `\n  `+c.name+` +\S`, stdout, "%v lists %s with what it does", args, c.name)
+		}
+	}
+	options := map[string][]string{
+		"render":  {"-p"},
+		"explain": {"-p", "-from", "-to", "-config-files", "-fail", "-format"},
+		"audit":   {"-root", "-format"},
+	}
+	for _, c := range commands {
+		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {
+			code, stdout, stderr := run(args...)
+			assert.Equal(t, exitOK, code, "%v", args)
+			assert.Empty(t, stderr, "%v", args)
+			assert.True(t, strings.HasPrefix(stdout, "usage: teardown "+c.name+" "), "%v: %s", args, stdout)
+			assert.Contains(t, stdout, "Exit status:", "%v", args)
+			for _, o := range append(options[c.name], "-version") {
+				assert.Regexp(t, `\n  -?`+o+`\b.*\n\s+\S`, stdout, "%v describes %s", args, o)
+			}
+		}
+		code, stdout, stderr := run(c.name, "--version")
+		assert.Equal(t, exitOK, code)
+		assert.Empty(t, stderr)
+		assert.Equal(t, "teardown (dh-teardown) "+srctree.Version+"\n", stdout)
+		code, stdout, stderr = run(c.name, "--no-such-flag")
+		assert.Equal(t, exitUsage, code)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "usage: teardown "+c.name)
+	}
+	code, stdout, _ := run("--version")
 	assert.Equal(t, exitOK, code)
-	assert.Contains(t, stderr, "commands: audit, explain, render")
+	assert.Equal(t, "teardown (dh-teardown) "+srctree.Version+"\n", stdout)
 }
