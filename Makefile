@@ -17,7 +17,8 @@ COMMANDS := dh_teardown dh_installinit teardown
 
 # Debian packages the demo and the tests need.
 DEB_DEPS := debhelper dpkg-dev lintian shellcheck devscripts dash fakeroot build-essential \
-	hyperfine init-system-helpers sysvinit-utils procps util-linux perl install-info time git
+	hyperfine init-system-helpers sysvinit-utils procps util-linux perl install-info time \
+	qemu-system-x86 debootstrap e2fsprogs git
 
 all: build
 

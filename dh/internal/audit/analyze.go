@@ -64,11 +64,34 @@ type analyzer struct {
 	// value of variables assigned exactly once (the constants).
 	assigns map[string]int
 	values  map[string]*syntax.Word
-	reasons []Reason
-	seen    map[findingKey]bool
-	stack   []string
-	sourced map[string]bool
-	walked  map[string]bool
+	// topLevel holds the variables whose one assignment is outside any
+	// function, where $1 is the action: ACTION="$1" resolves to "stop".
+	topLevel map[string]bool
+	// temps holds the variables that only ever hold a temporary file's
+	// name (X=$(mktemp), or empty): writing or removing "$X" leaves
+	// nothing a reboot would keep.
+	temps map[string]bool
+	// resolving holds the variables being resolved, to read
+	// X="${X:-default}" as its default.
+	resolving map[string]bool
+	// every holds every value assigned to each variable, for commands
+	// named by a variable assigned in several places.
+	every map[string][]*syntax.Word
+	// aliases maps the names defined with "alias NAME=VALUE".
+	aliases map[string]string
+	// handoff is set when the script execs another program for every
+	// action before any dispatch.
+	handoff *Reason
+	// top is the script's own frame, $1 = "stop".
+	top *frame
+	// omitInStop is set once the stop action itself put a process in
+	// /run/sendsigs.omit.d.
+	omitInStop bool
+	reasons    []Reason
+	seen       map[findingKey]bool
+	stack      []string
+	sourced    map[string]bool
+	walked     map[string]bool
 	// opaque names the first sourced file the audit could not read: any
 	// later unknown command may be a function from it.
 	opaque string
@@ -81,47 +104,81 @@ type analyzer struct {
 	// findings, since it is no more part of stopping than of "status".
 	inStop    bool
 	framework bool
-	printer   *syntax.Printer
+	// frameworkLine is the line that names /lib/init/init-d-script.
+	frameworkLine uint
+	printer       *syntax.Printer
 }
 
 // analyze returns the reasons for script name with source src.
 func analyze(root, name string, src []byte) []Reason {
 	a := &analyzer{
-		root:    root,
-		name:    name,
-		funcs:   map[string][]funcDef{},
-		assigns: map[string]int{},
-		values:  map[string]*syntax.Word{},
-		seen:    map[findingKey]bool{},
-		sourced: map[string]bool{},
-		walked:  map[string]bool{},
-		printer: syntax.NewPrinter(syntax.SingleLine(true)),
+		root:      root,
+		name:      name,
+		funcs:     map[string][]funcDef{},
+		assigns:   map[string]int{},
+		values:    map[string]*syntax.Word{},
+		topLevel:  map[string]bool{},
+		resolving: map[string]bool{},
+		every:     map[string][]*syntax.Word{},
+		aliases:   map[string]string{},
+		temps:     map[string]bool{},
+		seen:      map[findingKey]bool{},
+		sourced:   map[string]bool{},
+		walked:    map[string]bool{},
+		printer:   syntax.NewPrinter(syntax.SingleLine(true)),
 	}
+	script := "/etc/init.d/" + name
 	lang, framework, err := interpreter(src)
 	if err != nil {
-		return []Reason{{Kind: Unknown, Line: 1, Why: err.Error()}}
+		return []Reason{{Kind: Unknown, File: script, Line: 1, Why: err.Error()}}
 	}
 	file, err := parse(src, name, lang)
 	if err != nil {
 		line, msg := parseErrorLine(err)
-		return []Reason{{Kind: Unknown, Line: line, Why: "cannot parse the script: " + msg}}
+		return []Reason{{Kind: Unknown, File: script, Line: max(line, 1), Why: "cannot parse the script: " + msg}}
+	}
+	if framework {
+		a.frameworkLine = 1
 	}
 	a.framework = framework
 	a.countAssigns(file)
-	a.omitCheck(src)
 	top := &frame{args: []arg{{val: "stop", ok: true}}, complete: true}
+	a.top = top
 	a.stmts(top, file.Stmts)
 	switch {
 	case a.framework:
 		a.frameworkStop(top)
+	case !a.dispatched && a.handoff != nil:
+		a.reasons = append(a.reasons, *a.handoff)
 	case !a.dispatched:
-		a.note(Unknown, top, 0, "", `no case on the action ($1) found: cannot tell which code is the stop action`)
+		a.note(Unknown, top, 1, "", `no case on the action ($1) found: cannot tell which code is the stop action`)
+	}
+	if a.name != "sendsigs" && !a.omitInStop {
+		a.omitOutsideStop(file)
 	}
 	if len(a.reasons) == 0 {
-		a.reasons = append(a.reasons, Reason{Kind: Redundant, Line: a.branchLine,
+		a.reasons = append(a.reasons, Reason{Kind: Redundant, Line: int(a.stopLine()),
 			Why: "the stop action only prints messages or tests state"})
 	}
+	for i := range a.reasons {
+		if a.reasons[i].File == "" {
+			a.reasons[i].File = script
+		}
+	}
 	return a.reasons
+}
+
+// stopLine is the line a finding about the stop action as a whole points
+// at: the stop branch of the dispatch, else the line that names the
+// init-d-script framework, else the first line.
+func (a *analyzer) stopLine() uint {
+	switch {
+	case a.branchLine > 0:
+		return uint(a.branchLine)
+	case a.frameworkLine > 0:
+		return a.frameworkLine
+	}
+	return 1
 }
 
 // interpreter reads the shebang: the shell dialect to parse with, and
@@ -174,23 +231,6 @@ func parseErrorLine(err error) (int, string) {
 	return 0, err.Error()
 }
 
-// omitCheck finds scripts that put their daemon in /run/sendsigs.omit.d:
-// sendsigs spares such processes, so their stop action is the only one.
-// Any mention counts, except in sendsigs itself, which reads the list.
-func (a *analyzer) omitCheck(src []byte) {
-	if a.name == "sendsigs" {
-		return
-	}
-	for i, line := range strings.Split(string(src), "\n") {
-		if strings.Contains(line, "sendsigs.omit") {
-			a.reasons = append(a.reasons, Reason{Kind: Needed, Line: i + 1,
-				Command: strings.TrimSpace(line),
-				Why:     "registers its daemon in sendsigs.omit.d: sendsigs will not kill it, only this stop action does"})
-			return
-		}
-	}
-}
-
 // add records a finding of the stop action once, at line (0: no line).
 // Outside the stop action it does nothing.
 func (a *analyzer) add(kind Class, f *frame, line uint, cmd, why string) {
@@ -227,6 +267,22 @@ func (a *analyzer) text(n syntax.Node) string {
 // resolved. Loop variables, read targets and ${X:=...} count as dynamic.
 func (a *analyzer) countAssigns(file *syntax.File) {
 	dynamic := func(name string) { a.assigns[name] += 2 }
+	var funcs []*syntax.FuncDecl
+	syntax.Walk(file, func(n syntax.Node) bool {
+		if d, ok := n.(*syntax.FuncDecl); ok {
+			funcs = append(funcs, d)
+		}
+		return true
+	})
+	inFunc := func(n syntax.Node) bool {
+		for _, d := range funcs {
+			if n.Pos().Offset() >= d.Pos().Offset() && n.End().Offset() <= d.End().Offset() {
+				return true
+			}
+		}
+		return false
+	}
+	notTemp := map[string]bool{}
 	syntax.Walk(file, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Assign:
@@ -237,7 +293,18 @@ func (a *analyzer) countAssigns(file *syntax.File) {
 				dynamic(n.Name.Value)
 				break
 			}
+			switch {
+			case isMktemp(n.Value):
+				if !notTemp[n.Name.Value] {
+					a.temps[n.Name.Value] = true
+				}
+			case n.Value != nil && len(n.Value.Parts) > 0:
+				notTemp[n.Name.Value] = true
+				delete(a.temps, n.Name.Value)
+			}
 			a.assigns[n.Name.Value]++
+			a.every[n.Name.Value] = append(a.every[n.Name.Value], n.Value)
+			a.topLevel[n.Name.Value] = !inFunc(n)
 			a.values[n.Name.Value] = n.Value
 		case *syntax.WordIter:
 			dynamic(n.Name.Value)
@@ -367,8 +434,18 @@ func (a *analyzer) param(f *frame, p *syntax.ParamExp, depth int) (string, bool)
 		}
 		return "", f.complete
 	}
+	if a.resolving[name] {
+		// X="${X:-default}": the X inside is the value X had before, unset
+		// as far as the script tells
+		return "", true
+	}
 	if a.assigns[name] != 1 {
 		return "", false
+	}
+	a.resolving[name] = true
+	defer delete(a.resolving, name)
+	if a.topLevel[name] && a.top != nil {
+		return a.resolveDepth(a.top, a.values[name], depth+1)
 	}
 	return a.resolveDepth(&frame{}, a.values[name], depth+1)
 }
@@ -403,6 +480,14 @@ func (a *analyzer) expandArgs(f *frame, words []*syntax.Word) ([]arg, bool) {
 }
 
 func isAllArgs(w *syntax.Word) bool {
+	p := soleParam(w)
+	return p != nil && (p.Param.Value == "@" || p.Param.Value == "*") &&
+		p.Exp == nil && p.Index == nil && p.Slice == nil && p.Repl == nil && !p.Length
+}
+
+// soleParam returns the parameter expansion w consists of, quoted ("$X")
+// or not ($X), or nil.
+func soleParam(w *syntax.Word) *syntax.ParamExp {
 	parts := w.Parts
 	if len(parts) == 1 {
 		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
@@ -410,23 +495,59 @@ func isAllArgs(w *syntax.Word) bool {
 		}
 	}
 	if len(parts) != 1 {
-		return false
+		return nil
 	}
 	p, ok := parts[0].(*syntax.ParamExp)
-	return ok && p.Param != nil && (p.Param.Value == "@" || p.Param.Value == "*") &&
-		p.Exp == nil && p.Index == nil && p.Slice == nil && p.Repl == nil && !p.Length
+	if !ok || p.Param == nil {
+		return nil
+	}
+	return p
 }
 
-// mentionsPositional reports whether w refers to $1 (the action).
-func mentionsPositional(w *syntax.Word) bool {
+// mentionsAction reports whether w refers to $1 (the action), directly or
+// through a variable assigned once from it outside any function
+// (command="$1"; case "$command" in ...).
+func (a *analyzer) mentionsAction(w *syntax.Word, depth int) bool {
 	found := false
 	syntax.Walk(w, func(n syntax.Node) bool {
-		if p, ok := n.(*syntax.ParamExp); ok && p.Param != nil && p.Param.Value == "1" {
+		p, ok := n.(*syntax.ParamExp)
+		if !ok || p.Param == nil {
+			return !found
+		}
+		switch name := p.Param.Value; {
+		case name == "1":
 			found = true
+		case depth < 4 && a.assigns[name] == 1 && a.topLevel[name] && a.values[name] != nil:
+			found = a.mentionsAction(a.values[name], depth+1)
 		}
 		return !found
 	})
 	return found
+}
+
+// isMktemp reports whether an assigned value is $(mktemp ...), quoted or
+// not.
+func isMktemp(w *syntax.Word) bool {
+	if w == nil || len(w.Parts) != 1 {
+		return false
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	cs, ok := part.(*syntax.CmdSubst)
+	if !ok || len(cs.Stmts) != 1 {
+		return false
+	}
+	call, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr)
+	return ok && len(call.Args) > 0 && path.Base(call.Args[0].Lit()) == "mktemp"
+}
+
+// isTemp reports whether w is "$X" for a variable that only holds a
+// temporary file's name.
+func (a *analyzer) isTemp(w *syntax.Word) bool {
+	p := soleParam(w)
+	return p != nil && p.Exp == nil && a.temps[p.Param.Value]
 }
 
 func (a *analyzer) stmts(f *frame, list []*syntax.Stmt) {
@@ -508,9 +629,11 @@ func (a *analyzer) command(f *frame, c syntax.Command, text string) {
 			}
 		}
 	case *syntax.WhileClause:
+		a.waitLoop(f, c)
 		a.stmts(f, c.Cond)
 		a.stmts(f, c.Do)
 	case *syntax.ForClause:
+		a.forWait(f, c)
 		a.substs(f, c.Loop)
 		a.stmts(f, c.Do)
 	case *syntax.CaseClause:
@@ -559,7 +682,7 @@ func (a *analyzer) caseClause(f *frame, c *syntax.CaseClause) {
 		}
 		return
 	}
-	dispatch := val == "stop" && mentionsPositional(c.Word)
+	dispatch := val == "stop" && a.mentionsAction(c.Word, 0)
 	if dispatch {
 		a.dispatched = true
 	}
@@ -652,9 +775,7 @@ func (a *analyzer) patternOf(f *frame, w *syntax.Word) (string, bool) {
 // is state sendsigs would not save.
 func (a *analyzer) redirect(f *frame, r *syntax.Redirect, text string) {
 	a.substs(f, r.Word)
-	switch r.Op {
-	case syntax.RdrOut, syntax.AppOut, syntax.RdrAll, syntax.AppAll, syntax.RdrClob, syntax.RdrInOut:
-	default:
+	if !isOutput(r.Op) {
 		return
 	}
 	if text == "" {
@@ -662,6 +783,9 @@ func (a *analyzer) redirect(f *frame, r *syntax.Redirect, text string) {
 	}
 	target, ok := a.resolve(f, r.Word)
 	switch {
+	case strings.Contains(a.text(r.Word), "sendsigs.omit"):
+		a.omitEntry(f, r.Pos().Line(), text)
+	case a.isTemp(r.Word):
 	case !ok:
 		a.add(Unknown, f, r.Pos().Line(), text, "writes to a file named only at run time: "+a.text(r.Word))
 	case harmlessTarget(target):
@@ -731,6 +855,9 @@ func (a *analyzer) source(f *frame, args []*syntax.Word, line uint, text string)
 		return
 	case p == frameworkPath:
 		a.framework = true
+		if a.frameworkLine == 0 {
+			a.frameworkLine = line
+		}
 		return
 	case !path.IsAbs(p):
 		a.add(Unknown, f, line, text, "sources "+p+", a relative path")
@@ -750,6 +877,7 @@ func (a *analyzer) source(f *frame, args []*syntax.Word, line uint, text string)
 		a.markOpaque(p)
 		return
 	}
+	src = latin1(src)
 	lang, _, err := interpreter(src)
 	if err != nil {
 		lang = syntax.LangPOSIX
@@ -817,8 +945,9 @@ func (a *analyzer) frameworkStop(f *frame) {
 		if daemon != "" && daemon != "none" {
 			cmd += " --exec " + daemon
 		}
-		a.add(Redundant, &frame{file: frameworkPath}, 0, cmd,
-			"the framework's default do_stop_cmd: signals the daemon, waits for it to exit and removes its pidfile; sendsigs signals every process anyway")
+		a.stopWait(&frame{}, a.frameworkLine, cmd,
+			"the framework's default do_stop_cmd ("+frameworkPath+") signals the daemon (TERM, then CONT)",
+			schedule{signal: "TERM", grace: 30})
 	}
 	if defined("do_stop_cleanup") {
 		callHook("do_stop_cleanup")

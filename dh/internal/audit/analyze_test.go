@@ -81,7 +81,8 @@ func TestStopActionRules(t *testing.T) {
 		{"no stop branch", "case \"$1\" in\n  start) touch /etc/x ;;\nesac\n", Redundant, "has no branch for stop"},
 		{"only messages", "case \"$1\" in\n  stop) echo bye; log_end_msg 0 ;;\nesac\n", Redundant, "only prints messages"},
 		{"fallthrough", "#!/bin/bash\ncase \"$1\" in\n  stop) kill 1 ;&\n  save) sync ;;\nesac\n", Needed, "flushes file system buffers"},
-		{"action in a variable", "ACTION=$1\ncase \"$ACTION\" in\n  stop) sync ;;\nesac\n", Unknown, "no case on the action"},
+		{"action in a variable", "ACTION=$1\ncase \"$ACTION\" in\n  stop) sync ;;\nesac\n", Needed, "flushes"},
+		{"action in a function's variable", "f() { A=$1; case \"$A\" in stop) sync ;; esac; }\nf other\n", Unknown, "no case on the action"},
 		{"dispatch in a function", "main() {\n  case \"$1\" in\n    stop) sync ;;\n  esac\n}\nmain \"$@\"\n", Needed, "flushes"},
 		{"positional through calls", "run() { case \"$2\" in stop) alsactl store ;; esac; }\ncase \"$1\" in\n  stop) run card0 \"$1\" ;;\nesac\n", Needed, "saves the mixer state"},
 		{"nested function follows", "a() { b; }\nb() { umount /srv; }\ncase \"$1\" in stop) a ;; esac\n", Needed, "unmounts file systems"},
@@ -118,7 +119,7 @@ func TestStopActionRules(t *testing.T) {
 		{"dynamic command", "case \"$1\" in stop) $STOP_CMD ;; esac\n", Unknown, "runs a command named only at run time: $STOP_CMD"},
 		{"twice-assigned variable", "C=/bin/kill\n[ -x /x ] && C=/bin/true\ncase \"$1\" in stop) $C 1 ;; esac\n", Unknown, "named only at run time"},
 		{"constant command", "C=/usr/bin/pkill\ncase \"$1\" in stop) $C foo ;; esac\n", Redundant, "signals processes"},
-		{"sendsigs omit", "case \"$1\" in\n  start) echo $$ > /run/sendsigs.omit.d/x ;;\n  stop) kill 1 ;;\nesac\n", Needed, "sendsigs will not kill it"},
+		{"sendsigs omit", "case \"$1\" in\n  start) echo $$ > /run/sendsigs.omit.d/x ;;\n  stop) kill 1 ;;\nesac\n", Needed, "line 2 puts the daemon in /run/sendsigs.omit.d"},
 		{"relative source", "case \"$1\" in stop) . ./helpers ;; esac\n", Unknown, "a relative path"},
 		{"dynamic source", "case \"$1\" in stop) . \"$LIB\" ; kill 1 ;; esac\n", Unknown, "sources a file named only at run time"},
 		{"killall5", "case \"$1\" in stop) killall5 -15 ;; esac\n", Needed, "the shutdown's own kill step"},
@@ -211,22 +212,22 @@ func TestInitDScriptFramework(t *testing.T) {
 		class     Class
 		why, via  string
 	}{
-		{"plain", head, Redundant, "framework's default do_stop_cmd", "do_stop"},
-		{"bare shebang", "#!/lib/init/init-d-script\nDAEMON=/usr/sbin/x\n", Redundant, "framework's default do_stop_cmd", "do_stop"},
-		{"sourced", "#!/bin/sh\nDAEMON=/usr/sbin/x\n. /lib/init/init-d-script\n", Redundant, "framework's default do_stop_cmd", "do_stop"},
+		{"plain", head, Needed, "framework's default do_stop_cmd", "do_stop"},
+		{"bare shebang", "#!/lib/init/init-d-script\nDAEMON=/usr/sbin/x\n", Needed, "framework's default do_stop_cmd", "do_stop"},
+		{"sourced", "#!/bin/sh\nDAEMON=/usr/sbin/x\n. /lib/init/init-d-script\n", Needed, "framework's default do_stop_cmd", "do_stop"},
 		{"do_stop_override", head + "do_stop_override() { sync; }\n", Needed, "flushes", "do_stop_override"},
 		{"do_stop replaced", head + "do_stop() { sync; }\n", Needed, "flushes", "do_stop"},
 		{"do_stop_cmd replaced", head + "do_stop_cmd() { sync; }\n", Needed, "flushes", "do_stop > do_stop_cmd"},
 		{"prepare", head + "do_stop_prepare() { x-ctl drain; }\n", Needed, "runs x-ctl", "do_stop > do_stop_prepare"},
-		{"prepare override needs prepare", head + "do_stop_prepare_override() { x-ctl drain; }\n", Redundant, "framework's default", "do_stop"},
+		{"prepare override needs prepare", head + "do_stop_prepare_override() { x-ctl drain; }\n", Needed, "framework's default", "do_stop"},
 		{"prepare override", head + "do_stop_prepare() { :; }\ndo_stop_prepare_override() { x-ctl drain; }\n", Needed, "runs x-ctl", "do_stop > do_stop_prepare_override"},
-		{"cleanup", head + "do_stop_cleanup() { rm -f /run/x/sock; }\n", Redundant, "removes a pidfile or runtime file", "do_stop > do_stop_cleanup"},
-		{"start hooks are not stop", head + "do_start_prepare() { x-ctl init; }\n", Redundant, "framework's default", "do_stop"},
-		{"preamble command", head + "x-check-config\n", Redundant, "framework's default", "do_stop"},
+		{"cleanup", head + "do_stop_cleanup() { rm -f /run/x/sock; }\n", Needed, "removes a pidfile, a runtime", "do_stop > do_stop_cleanup"},
+		{"start hooks are not stop", head + "do_start_prepare() { x-ctl init; }\n", Needed, "framework's default", "do_stop"},
+		{"preamble command", head + "x-check-config\n", Needed, "framework's default", "do_stop"},
 		{"do_stop does nothing", head + "do_stop() { return 0; }\n", Redundant, "only prints messages", ""},
 		{"sourced under a guard", "#!/bin/sh\nif [ true != \"$INIT_D_SCRIPT_SOURCED\" ] ; then\n" +
 			"    set \"$0\" \"$@\"; INIT_D_SCRIPT_SOURCED=true . /lib/init/init-d-script\nfi\nDAEMON=/sbin/x\n",
-			Redundant, "framework's default", "do_stop"},
+			Needed, "framework's default", "do_stop"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,7 +246,7 @@ func TestInitDScriptFramework(t *testing.T) {
 	t.Run("default names the daemon", func(t *testing.T) {
 		s := auditOne(t, head)
 		require.Len(t, s.Reasons, 1)
-		assert.Equal(t, Reason{Kind: Redundant, File: frameworkPath, Line: 0,
+		assert.Equal(t, Reason{Kind: Needed, File: "/etc/init.d/x", Line: 1,
 			Command: "start-stop-daemon --stop --retry=TERM/0/CONT/30/KILL/5 --name x --exec /usr/sbin/x",
 			Why:     s.Reasons[0].Why, Via: []string{"do_stop"}}, s.Reasons[0])
 	})
@@ -263,7 +264,7 @@ func TestInitDScriptFramework(t *testing.T) {
 }
 
 func TestSendsigsItselfIsNotRegistering(t *testing.T) {
-	src := "#!/bin/sh\ndo_stop() {\n\tfor f in /run/sendsigs.omit.d/*; do :; done\n\tkillall5 -15\n}\ncase \"$1\" in stop) do_stop ;; esac\n"
+	src := "#!/bin/sh\ndo_stop() {\n\tfor f in /run/sendsigs.omit.d/*; do :; done\n\tkillall5 -15\n}\ncase \"$1\" in stop) do_stop ;;\n start) ln -s /run/x.pid /run/sendsigs.omit.d/x ;; esac\n"
 	root := newRoot(t)
 	root.script("sendsigs", src, "rc0.d/S20")
 	root.script("other", src, "rc0.d/K20")
@@ -272,7 +273,12 @@ func TestSendsigsItselfIsNotRegistering(t *testing.T) {
 	got := byName(t, rep)
 	assert.NotContains(t, whys(got["sendsigs"]), "sendsigs.omit.d")
 	assert.Contains(t, whys(got["sendsigs"]), "the shutdown's own kill step")
-	assert.Contains(t, whys(got["other"]), "registers its daemon in sendsigs.omit.d")
+	assert.Contains(t, whys(got["other"]), "line 7 puts the daemon in /run/sendsigs.omit.d")
+	for _, r := range got["other"].Reasons {
+		if strings.Contains(r.Why, "sendsigs.omit.d") {
+			assert.Equal(t, 6, r.Line, "points at the stop branch")
+		}
+	}
 }
 
 func TestDefaultStop(t *testing.T) {

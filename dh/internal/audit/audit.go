@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // stopDirs are the runlevel directories whose links run at shutdown (0)
@@ -54,6 +55,7 @@ func Audit(root string) (*Report, error) {
 		r := auditScript(root, n)
 		r.Links = links[n]
 		r.StaleLinks = staleLinks(r.Links, r.DefaultStop)
+		r.Systemd = systemdShadow(root, n)
 		rep.Scripts = append(rep.Scripts, r)
 	}
 	rep.Summary = summarize(rep.Scripts)
@@ -138,6 +140,7 @@ func auditScript(root, name string) ScriptResult {
 		res.Reasons = []Reason{{Kind: Unknown, Why: "cannot read the script: " + cause(err).Error()}}
 		return res
 	}
+	src = latin1(src)
 	res.LSBHeader, res.DefaultStop = defaultStop(src)
 	res.Reasons = analyze(root, name, src)
 	res.Class = verdict(res.Reasons)
@@ -181,6 +184,22 @@ func defaultStop(src []byte) (header bool, levels []string) {
 		}
 	}
 	return header, levels
+}
+
+// latin1 returns src as UTF-8: unchanged when it is valid UTF-8, else
+// read as ISO-8859-1 (Latin-1), the other encoding old init scripts
+// have in their comments (smartmontools'). Every byte stays one
+// character, so lines keep their numbers.
+func latin1(src []byte) []byte {
+	if utf8.Valid(src) {
+		return src
+	}
+	var b bytes.Buffer
+	b.Grow(len(src) * 2)
+	for _, c := range src {
+		b.WriteRune(rune(c))
+	}
+	return b.Bytes()
 }
 
 // cause strips the path from an *fs.PathError, whose path the caller

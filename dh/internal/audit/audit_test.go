@@ -59,7 +59,7 @@ func TestFixtureClassification(t *testing.T) {
 		{"sysklogd", Redundant, "", 67, "start-stop-daemon --stop", "signals the daemon"},
 		{"makedev", Redundant, "", 24, "", "the stop branch is empty"},
 		{"gpm", Redundant, "", 30, "start-stop-daemon --stop", "signals the daemon"},
-		{"hellod", Redundant, frameworkPath, 0, "start-stop-daemon --stop", "framework's default do_stop_cmd"},
+		{"hellod", Needed, "", 1, "start-stop-daemon --stop --retry=TERM/0/CONT/30/KILL/5", "framework's default do_stop_cmd (/lib/init/init-d-script) signals the daemon (TERM, then CONT) and gives it up to 30 s"},
 		{"hwclock.sh", Needed, "", 65, "/sbin/hwclock --systohc", "saves the system clock to the hardware clock"},
 		{"alsa-utils", Needed, "", 51, "alsactl", "saves the mixer state"},
 		{"urandom", Needed, "", 48, "dd if=/dev/urandom of=$SAVEDFILE", "writes /var/lib/urandom/random-seed"},
@@ -70,7 +70,7 @@ func TestFixtureClassification(t *testing.T) {
 		{"halt", Needed, "", 36, "/etc/init.d/ups-monitor poweroff", "runs /etc/init.d/ups-monitor"},
 		{"oldtool", Unknown, "", 18, "", "cannot parse the script: `if` statement must end with `fi`"},
 		{"vendor-agent", Unknown, "", 26, ". $AGENT_HOME/lib/agent-functions", "sources /opt/vendor/agent/lib/agent-functions, which the audit cannot read"},
-		{"firewall", Unknown, "", 0, "", "no case on the action ($1) found"},
+		{"firewall", Unknown, "", 1, "", "no case on the action ($1) found"},
 	}
 	require.Len(t, rep.Scripts, len(tests), "one result per script with stop links")
 	for _, tt := range tests {
@@ -79,6 +79,9 @@ func TestFixtureClassification(t *testing.T) {
 			require.True(t, ok, "script %s not in the report", tt.name)
 			assert.Equal(t, tt.class, s.Class, "reasons: %+v", s.Reasons)
 			r := decisive(s)
+			if tt.file == "" {
+				tt.file = "/etc/init.d/" + tt.name
+			}
 			assert.Equal(t, tt.file, r.File)
 			assert.Equal(t, tt.line, r.Line)
 			assert.True(t, strings.HasPrefix(r.Command, tt.command), "command %q, want prefix %q", r.Command, tt.command)
@@ -97,8 +100,8 @@ func TestFixtureNamesEveryNeededAction(t *testing.T) {
 	assertReason(t, got["alsa-utils"], Needed, "amixer $CARDOPT", "runs amixer")
 	assert.Equal(t, []string{"mute_and_zero_levels", "mute_and_zero_levels_on_card"}, findReason(got["alsa-utils"], "amixer").Via)
 	assertReason(t, got["halt"], Needed, "halt -d -f -i", "halts the machine")
-	// the override still stops the daemon: that part is redundant
-	assertReason(t, got["kvstored"], Redundant, "start-stop-daemon --stop", "signals the daemon")
+	// the override still stops the daemon, with 30 s to exit: more than sendsigs gives
+	assertReason(t, got["kvstored"], Needed, "start-stop-daemon --stop", "gives it up to 30 s to exit")
 	assert.Equal(t, []string{"do_stop", "do_stop_cmd_override"}, findReason(got["kvstored"], "kvstore-ctl").Via)
 	// the function an unreadable file might define is doubtful too
 	assertReason(t, got["vendor-agent"], Unknown, "agent_shutdown --graceful", "may be a function from /opt/vendor/agent/lib/agent-functions")
@@ -164,11 +167,11 @@ func TestFixtureSummary(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Summary{
 		Scripts:            22,
-		Redundant:          11,
-		Needed:             8,
+		Redundant:          10,
+		Needed:             9,
 		Unknown:            3,
-		ShutdownForksSaved: 11,
-		RebootForksSaved:   11,
+		ShutdownForksSaved: 10,
+		RebootForksSaved:   10,
 	}, rep.Summary)
 }
 
@@ -195,15 +198,21 @@ func TestGoldenOutput(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, tc.write(&b))
-			golden := filepath.Join("testdata", tc.file)
-			if *update {
-				require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to create it")
-			assert.Equal(t, string(want), b.String())
+			golden(t, tc.file, b.Bytes())
 		})
 	}
+}
+
+// golden compares got with testdata/FILE, or rewrites it with -update.
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), string(got))
 }
 
 func TestJSONRoundTrip(t *testing.T) {
@@ -223,8 +232,8 @@ func TestJSONRoundTrip(t *testing.T) {
 	assert.ElementsMatch(t, []string{"name", "class", "reasons", "links", "lsb_header", "default_stop"}, keys(script))
 	assert.Equal(t, "needed", script["class"])
 	reason := script["reasons"].([]any)[0].(map[string]any)
-	assert.ElementsMatch(t, []string{"kind", "line", "command", "why", "via"}, keys(reason))
-	assert.ElementsMatch(t, []string{"scripts", "redundant", "needed", "unknown", "shutdown_forks_saved", "reboot_forks_saved"},
+	assert.ElementsMatch(t, []string{"kind", "file", "line", "command", "why", "via"}, keys(reason))
+	assert.ElementsMatch(t, []string{"scripts", "redundant", "needed", "unknown", "shutdown_forks_saved", "reboot_forks_saved", "systemd_shadowed"},
 		keys(raw["summary"].(map[string]any)))
 }
 

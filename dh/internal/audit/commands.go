@@ -2,6 +2,7 @@ package audit
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -26,7 +27,21 @@ var quiet = setOf(
 	"tail", "sort", "uniq", "wc", "basename", "dirname", "date", "uname", "id", "whoami", "expr",
 	"seq", "ls", "readlink", "realpath", "stat", "which", "tput", "pidof", "pgrep", "ps",
 	"mountpoint", "getent", "runlevel", "tty",
+	// temporary files: mktemp makes one under $TMPDIR or /tmp, nothing the
+	// daemon needs saved
+	"mktemp", "tempfile",
+	// queries: PostgreSQL's cluster list, upstart's job status
+	"pg_lsclusters", "status", "pstree",
 )
+
+// readOnly are invocations of programs with effects that only print or
+// query: a program and an argument that makes it do so ("" for any
+// program).
+var readOnly = map[string][]string{
+	"postmulti": {"-l"},
+	"initctl":   {"list", "status"},
+	"":          {"--print-defaults", "--version", "--help"},
+}
 
 // signals are what sendsigs does anyway: signal processes and wait.
 var signals = map[string]string{
@@ -69,7 +84,20 @@ func setOf(names ...string) map[string]bool {
 func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	name, ok := a.resolve(f, words[0])
 	if !ok {
+		if names := a.candidates(words[0]); len(names) > 0 {
+			a.add(Needed, f, line, text, "runs "+strings.Join(names, " or ")+", which sendsigs would not")
+			return
+		}
 		a.add(Unknown, f, line, text, "runs a command named only at run time: "+a.text(words[0]))
+		return
+	}
+	if target, ok := a.aliases[name]; ok {
+		name = target
+	}
+	if strings.ContainsAny(name, " \t\n") && !quoted(words[0]) {
+		// $ERR_LOGGER with ERR_LOGGER="logger -p daemon.err": the shell
+		// splits the value into the command and its first arguments
+		a.run(f, append(a.split(f, words[:1]), words[1:]...), line, text)
 		return
 	}
 	args := words[1:]
@@ -82,11 +110,26 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	case ".", "source":
 		a.source(f, args, line, text)
 		return
+	case "alias":
+		for _, w := range args {
+			if v, ok := a.resolve(f, w); ok {
+				if k, target, ok := strings.Cut(v, "="); ok {
+					a.aliases[k] = target
+				}
+			}
+		}
+		return
 	case "eval":
 		a.add(Unknown, f, line, text, "evaluates a string as shell code")
 		return
 	case "exec", "nohup", "builtin", "fstab-decode", "command", "env", "nice":
 		if rest, plain := a.wrapped(f, base, args); len(rest) > 0 {
+			if base == "exec" && !a.inStop && !a.dispatched && a.handoff == nil {
+				// exec /usr/lib/libvirt/libvirt-guests.sh "$@": every action,
+				// stop too, is that program's
+				a.handoff = &Reason{Kind: Unknown, Line: int(line), Command: text,
+					Why: "hands every action, stop too, to " + a.text(rest[0]) + ", which the audit does not read"}
+			}
 			a.run(f, rest, line, text)
 		} else if !plain {
 			a.add(Unknown, f, line, text, "runs "+base+" with arguments the audit does not follow")
@@ -128,12 +171,19 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 		a.add(Needed, f, line, text, why)
 		return
 	}
+	if a.readOnly(f, base, args) {
+		return
+	}
 	switch {
 	case quiet[base]:
-	case signals[base] != "":
+	case base == "sleep" || base == "usleep":
 		a.add(Redundant, f, line, text, signals[base]+"; sendsigs signals every process and waits anyway")
+	case signals[base] != "":
+		a.signal(f, base, args, line, text)
 	case effects[base] != "":
 		a.add(Needed, f, line, text, effects[base])
+	case fileChangers[base] && a.mentionsOmit(args):
+		a.omitEntry(f, line, text)
 	case fileChangers[base]:
 		a.changeFiles(f, base, args, line, text)
 	case a.opaque != "" && !strings.Contains(name, "/"):
@@ -141,6 +191,175 @@ func (a *analyzer) run(f *frame, words []*syntax.Word, line uint, text string) {
 	default:
 		a.add(Needed, f, line, text, "runs "+name+", which sendsigs would not")
 	}
+}
+
+// signal classifies kill, pkill, killall and killproc by the signal they
+// send: TERM or KILL is what sendsigs sends, signal 0 only tests whether
+// a process exists, and anything else is the daemon's own business.
+// killproc without a signal is start-stop-daemon --stop --retry 5 (see
+// /lib/lsb/init-functions); killall -w waits for the processes to die.
+func (a *analyzer) signal(f *frame, cmd string, args []*syntax.Word, line uint, text string) {
+	sig, known := "TERM", true
+	wait := 0
+	var operands []string
+	for i := 0; i < len(args); i++ {
+		v, ok := a.resolve(f, args[i])
+		switch {
+		case !ok && len(operands) == 0 && strings.HasPrefix(a.text(args[i]), "-"):
+			known = false
+		case !ok:
+			operands = append(operands, a.text(args[i]))
+		case cmd == "killproc" && v == "-p":
+			i++
+		case (v == "-s" || v == "--signal" || v == "-n") && cmd != "killproc":
+			if i+1 < len(args) {
+				i++
+				sig, ok = a.resolve(f, args[i])
+				known = known && ok
+			}
+		case strings.HasPrefix(v, "--signal="):
+			sig = strings.TrimPrefix(v, "--signal=")
+		case v == "-l" || v == "-L" || v == "--list":
+			return // lists signal names
+		case cmd == "killall" && (v == "-w" || v == "--wait"):
+			wait = forever
+		case strings.HasPrefix(v, "-") && len(v) > 1 && cmd != "killproc":
+			if name, ok := signalName(v); ok && (cmd == "kill" || v != strings.ToLower(v) || strings.Trim(v[1:], "0123456789") == "") {
+				sig = name
+			}
+		default:
+			operands = append(operands, v)
+		}
+	}
+	if cmd == "killproc" {
+		wait = 5
+		if len(operands) > 1 {
+			sig, wait = operands[1], 0
+		}
+	}
+	name, ok := signalName(sig)
+	switch {
+	case !known || !ok:
+		a.add(Unknown, f, line, text, "sends a signal known only at run time: sendsigs sends TERM, waits about 10 s, then KILL")
+	case name == "0":
+		// only tests whether the process is there
+	default:
+		a.stopWait(f, line, text, signals[cmd], schedule{signal: name, grace: wait})
+	}
+}
+
+// readOnly reports whether this invocation of a program only prints or
+// queries: see the readOnly table; besides, a first operand "status" or
+// "ping" (fail2ban-client status), "ip OBJECT [show|list]" and ifconfig
+// without operands.
+func (a *analyzer) readOnly(f *frame, base string, args []*syntax.Word) bool {
+	if a.hasArg(f, args, readOnly[""]...) || (len(readOnly[base]) > 0 && a.hasArg(f, args, readOnly[base]...)) {
+		return true
+	}
+	var ops []string
+	for _, w := range args {
+		v, ok := a.resolve(f, w)
+		if !ok {
+			return false
+		}
+		if !strings.HasPrefix(v, "-") {
+			ops = append(ops, v)
+		}
+	}
+	switch {
+	case len(ops) > 0 && (ops[0] == "status" || ops[0] == "ping"):
+		return true
+	case base == "ip":
+		return len(ops) == 1 || (len(ops) > 1 && (ops[1] == "show" || ops[1] == "list" || ops[1] == "ls"))
+	case base == "ifconfig":
+		return len(ops) == 0
+	}
+	return false
+}
+
+// candidates returns the programs a command word $VAR may name when VAR is
+// assigned in several places (MYADMIN="/usr/bin/mariadb-admin ..." or
+// "/usr/bin/mysqladmin ..."), if the first field of each value is written
+// out and is a program the audit knows nothing more about; nil otherwise.
+func (a *analyzer) candidates(w *syntax.Word) []string {
+	p := soleParam(w)
+	if p == nil || quoted(w) || p.Exp != nil || len(a.every[p.Param.Value]) < 2 {
+		return nil
+	}
+	var names []string
+	for _, v := range a.every[p.Param.Value] {
+		// CMD="/usr/sbin/postmulti -i $INSTANCE -x ${DAEMON}"
+		fields := strings.Fields(strings.Trim(a.text(v), `"'`))
+		if len(fields) == 0 || strings.ContainsAny(fields[0], "$`\\\"'") {
+			return nil
+		}
+		base := path.Base(fields[0])
+		if quiet[base] || signals[base] != "" || effects[base] != "" || fileChangers[base] || len(a.funcs[fields[0]]) > 0 {
+			return nil
+		}
+		if !slices.Contains(names, fields[0]) {
+			names = append(names, fields[0])
+		}
+	}
+	return names
+}
+
+// mayHoldOption reports whether w is $VAR and a value assigned to VAR
+// names one of the options.
+func (a *analyzer) mayHoldOption(w *syntax.Word, opts ...string) bool {
+	p := soleParam(w)
+	if p == nil || quoted(w) {
+		return false
+	}
+	for _, v := range a.every[p.Param.Value] {
+		t := " " + a.text(v) + " "
+		for _, o := range opts {
+			if strings.Contains(t, " "+o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// split turns each unquoted word whose value is known and has spaces
+// into the words the shell splits it into (SSD_OPTIONS="--oknodo --exec
+// $DAEMON").
+func (a *analyzer) split(f *frame, args []*syntax.Word) []*syntax.Word {
+	out := make([]*syntax.Word, 0, len(args))
+	for _, w := range args {
+		v, ok := a.resolve(f, w)
+		if !ok || quoted(w) || !strings.ContainsAny(v, " \t\n") {
+			out = append(out, w)
+			continue
+		}
+		for _, field := range strings.Fields(v) {
+			out = append(out, lit(field))
+		}
+	}
+	return out
+}
+
+// quoted reports whether a word has quotes, which keep the shell from
+// splitting it.
+func quoted(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p.(type) {
+		case *syntax.DblQuoted, *syntax.SglQuoted:
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsOmit reports whether an argument names /run/sendsigs.omit.d.
+func (a *analyzer) mentionsOmit(args []*syntax.Word) bool {
+	for _, w := range args {
+		if containsOmit(a.text(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // wrapped returns the command a wrapper runs. plain is true when the
@@ -190,13 +409,49 @@ func (a *analyzer) hasArg(f *frame, args []*syntax.Word, want ...string) bool {
 	return false
 }
 
-// startStopDaemon: --stop only signals and waits, --start starts a
-// program, --status only tests.
+// startStopDaemon: --stop signals and, with --retry, waits (see
+// stopWait), --start starts a program, --status only tests.
 func (a *analyzer) startStopDaemon(f *frame, args []*syntax.Word, line uint, text string) {
+	args = a.split(f, args)
 	mode := ""
-	for _, w := range args {
-		v, ok := a.resolve(f, w)
+	signal, retry := "TERM", ""
+	signalKnown, retryKnown := true, true
+	for i := 0; i < len(args); i++ {
+		v, ok := a.resolve(f, args[i])
 		if !ok {
+			switch t := a.text(args[i]); {
+			case strings.HasPrefix(t, "--signal="):
+				signalKnown = false
+			case strings.HasPrefix(t, "--retry="):
+				retryKnown = false
+			case a.mayHoldOption(args[i], "--signal", "-s ", "--retry", "-R "):
+				// ssd_args="... --nicelevel $niceness ...": the options
+				// this variable holds are known by their text
+				signalKnown, retryKnown = false, false
+			}
+			continue
+		}
+		// the value of --signal and --retry, in any of their spellings
+		value := func(long, short string) (string, bool, bool) {
+			switch {
+			case strings.HasPrefix(v, long+"="):
+				return strings.TrimPrefix(v, long+"="), true, true
+			case v == long || v == short:
+				if i+1 < len(args) {
+					i++
+					val, ok := a.resolve(f, args[i])
+					return val, ok, true
+				}
+				return "", false, true
+			}
+			return "", false, false
+		}
+		if val, ok, is := value("--signal", "-s"); is {
+			signal, signalKnown = val, ok
+			continue
+		}
+		if val, ok, is := value("--retry", "-R"); is {
+			retry, retryKnown = val, ok
 			continue
 		}
 		switch {
@@ -219,7 +474,19 @@ func (a *analyzer) startStopDaemon(f *frame, args []*syntax.Word, line uint, tex
 	}
 	switch mode {
 	case "stop":
-		a.add(Redundant, f, line, text, "signals the daemon and waits for it to exit; sendsigs signals every process and waits anyway")
+		sig, ok := signalName(signal)
+		if !signalKnown || !retryKnown || !ok {
+			a.add(Unknown, f, line, text, "stops the daemon with a signal or --retry schedule known only at run time: sendsigs sends TERM, waits about 10 s, then KILL")
+			return
+		}
+		s := schedule{signal: sig}
+		if retry != "" {
+			if s, ok = parseSchedule(sig, retry); !ok {
+				a.add(Unknown, f, line, text, "a --retry schedule the audit cannot read: "+retry)
+				return
+			}
+		}
+		a.stopWait(f, line, text, "signals the daemon", s)
 	case "start":
 		a.add(Needed, f, line, text, "starts a program")
 	case "status":
@@ -257,6 +524,7 @@ func (a *analyzer) remove(f *frame, args []*syntax.Word, line uint, text string)
 	vals, texts, oks := a.operands(f, args, nil)
 	for i, v := range vals {
 		switch {
+		case !oks[i] && a.tempOperand(f, args, texts[i]):
 		case oks[i] && (volatile(v) || strings.HasSuffix(v, ".pid")):
 		case !oks[i] && strings.Contains(strings.ToUpper(texts[i]), "PID"):
 		case !oks[i]:
@@ -267,16 +535,32 @@ func (a *analyzer) remove(f *frame, args []*syntax.Word, line uint, text string)
 			return
 		}
 	}
-	a.add(Redundant, f, line, text, "removes a pidfile or runtime file, which the next boot clears anyway")
+	a.add(Redundant, f, line, text, "removes a pidfile, a runtime or a temporary file, which leaves nothing a reboot would keep")
+}
+
+// tempOperand reports whether the operand printed as text is a variable
+// that only holds a temporary file's name.
+func (a *analyzer) tempOperand(f *frame, args []*syntax.Word, text string) bool {
+	for _, w := range args {
+		if a.text(w) == text {
+			return a.isTemp(w)
+		}
+	}
+	return false
 }
 
 // changeFiles: changing files under /run only is harmless, anything else
-// changes persistent state.
+// changes persistent state. ln, cp and install change only their last
+// operand, the target.
 func (a *analyzer) changeFiles(f *frame, cmd string, args []*syntax.Word, line uint, text string) {
 	optArg := map[string]bool{"-m": true, "--mode": true, "-o": true, "-g": true, "--owner": true, "--group": true, "-s": true, "--size": true}
 	vals, texts, oks := a.operands(f, args, optArg)
-	if len(vals) > 0 && (cmd == "chmod" || cmd == "chown" || cmd == "chgrp") {
+	switch {
+	case len(vals) > 0 && (cmd == "chmod" || cmd == "chown" || cmd == "chgrp"):
 		vals, texts, oks = vals[1:], texts[1:], oks[1:]
+	case len(vals) > 1 && (cmd == "ln" || cmd == "cp" || cmd == "install"):
+		n := len(vals) - 1
+		vals, texts, oks = vals[n:], texts[n:], oks[n:]
 	}
 	for i, v := range vals {
 		switch {

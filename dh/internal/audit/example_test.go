@@ -24,5 +24,5 @@ func ExampleAudit() {
 		rep.Summary.ShutdownForksSaved, rep.Summary.RebootForksSaved)
 	// Output:
 	// hwclock.sh: needed at line 65: saves the system clock to the hardware clock
-	// multiuser would save 11 fork/execs per shutdown, 11 per reboot
+	// multiuser would save 10 fork/execs per shutdown, 10 per reboot
 }

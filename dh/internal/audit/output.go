@@ -38,8 +38,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  stale links: %s (Default-Stop does not list their runlevel; update-rc.d defaults does not redo existing links)\n",
 				strings.Join(s.StaleLinks, " "))
 		}
+		switch {
+		case s.Systemd != nil && s.Systemd.Masked:
+			fmt.Fprintf(&b, "  systemd: masked (%s -> /dev/null): a systemd machine never runs this script, at shutdown or otherwise\n", s.Systemd.Unit)
+		case s.Systemd != nil:
+			fmt.Fprintf(&b, "  systemd: shadowed by the native unit %s: a systemd machine runs that unit and never this script's stop action\n", s.Systemd.Unit)
+		}
 		for _, why := range s.Reasons {
-			fmt.Fprintf(&b, "  %-10s %s\n", why.Kind.String()+":", reasonText(s.Name, why))
+			fmt.Fprintf(&b, "  %-10s %s\n", why.Kind.String()+":", reasonText(why))
 		}
 		b.WriteString("\n")
 	}
@@ -48,19 +54,18 @@ func (r *Report) WriteText(w io.Writer) error {
 		m.Scripts, m.Redundant, m.Needed, m.Unknown)
 	fmt.Fprintf(&b, "declaring the redundant ones multiuser (Default-Stop: 1) saves %d fork/execs of a shell per shutdown (rc0.d) and %d per reboot (rc6.d)\n",
 		m.ShutdownForksSaved, m.RebootForksSaved)
+	if m.SystemdShadowed > 0 {
+		fmt.Fprintf(&b, "on a systemd machine %d of these scripts never run (a native unit of the same name, or a mask): the classification is about sysv-rc\n", m.SystemdShadowed)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // reasonText is "FILE:LINE: `COMMAND`: WHY (via F > G)" with the parts
 // that are there.
-func reasonText(script string, r Reason) string {
+func reasonText(r Reason) string {
 	var b strings.Builder
-	file := r.File
-	if file == "" {
-		file = script
-	}
-	b.WriteString(file)
+	b.WriteString(strings.TrimPrefix(r.File, "/etc/init.d/"))
 	if r.Line > 0 {
 		fmt.Fprintf(&b, ":%d", r.Line)
 	}

@@ -77,17 +77,23 @@ type ScriptResult struct {
 	// "update-rc.d NAME defaults" does not redo existing links. Empty when
 	// the field is absent.
 	StaleLinks []string `json:"stale_links,omitempty"`
+	// Systemd is set when a systemd machine never runs this script: a
+	// native unit of the same name replaces it, or the name is masked.
+	// The classification is about sysv-rc machines either way.
+	Systemd *SystemdShadow `json:"systemd,omitempty"`
 }
 
 // Reason is one finding about a stop action.
 type Reason struct {
 	// Kind is the class this finding argues for.
 	Kind Class `json:"kind"`
-	// File is where the code is: empty for the script itself, otherwise an
-	// absolute path as seen from inside the root (a sourced file, or
-	// /lib/init/init-d-script for that framework's built-in behaviour).
-	File string `json:"file,omitempty"`
-	// Line is the 1-based line in File, 0 when there is no line to point at.
+	// File is where the code is, an absolute path as seen from inside the
+	// root: the script (/etc/init.d/NAME) or a file it sources.
+	File string `json:"file"`
+	// Line is the 1-based line in File. A finding about the stop action as
+	// a whole points at the stop branch of the dispatch (or, for an
+	// init-d-script script, at the line naming the framework; else line
+	// 1); it is 0 only when the script cannot be read.
 	Line int `json:"line"`
 	// Command is the command as written, on one line; empty when the finding
 	// is not about one command.
@@ -113,11 +119,17 @@ type Summary struct {
 	ShutdownForksSaved int `json:"shutdown_forks_saved"`
 	// RebootForksSaved is the same for rc6.d, at every reboot.
 	RebootForksSaved int `json:"reboot_forks_saved"`
+	// SystemdShadowed counts the scripts a systemd machine never runs
+	// (ScriptResult.Systemd is set): their links matter on sysv-rc only.
+	SystemdShadowed int `json:"systemd_shadowed"`
 }
 
 func summarize(scripts []ScriptResult) Summary {
 	s := Summary{Scripts: len(scripts)}
 	for _, r := range scripts {
+		if r.Systemd != nil {
+			s.SystemdShadowed++
+		}
 		switch r.Class {
 		case Redundant:
 			s.Redundant++

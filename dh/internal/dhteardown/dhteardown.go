@@ -9,7 +9,6 @@ package dhteardown
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
@@ -91,12 +90,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 			plan.AddAutoscript(o.Package, f.Script, f.Text)
 		}
 		for name, script := range o.InitScripts {
-			path := srctree.StagedInitScript(o.Package, name)
-			mode := os.FileMode(0o755)
-			if info, err := os.Stat(tree.Path(path)); err == nil {
-				mode = info.Mode().Perm()
-			}
-			plan.WriteFile(path, script, mode)
+			plan.ReplaceFile(srctree.StagedInitScript(o.Package, name), script, 0o755)
 		}
 		if opts.NoAct || opts.Verbose {
 			for _, f := range o.Fragments {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dh-teardown/dh-teardown/dh/internal/stage"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
@@ -24,13 +24,13 @@ var (
 	stageErr  error
 )
 
-// staged builds and stages the commands once per test binary (stage.Install) and returns
+// staged builds and stages the commands once per test binary (debbuild.Stage) and returns
 // the staging directory.
 func staged(t *testing.T) string {
 	t.Helper()
 	testenv.RequireCommand(t, "go", "dpkg-buildpackage", "dh", "dpkg-deb", "lintian")
 	stageOnce.Do(func() {
-		root, stageErr = stage.Checkout(".")
+		root, stageErr = debbuild.RepoRoot()
 		if stageErr != nil {
 			return
 		}
@@ -38,7 +38,7 @@ func staged(t *testing.T) string {
 		if stageErr != nil {
 			return
 		}
-		stageErr = stage.Install(root, stageDir)
+		stageErr = debbuild.Stage(root, stageDir)
 	})
 	require.NoError(t, stageErr)
 	return stageDir
@@ -60,7 +60,7 @@ func buildExample(t *testing.T, version string) string {
 	src := filepath.Join(work, "hello-"+version)
 	out, err := exec.Command("cp", "-a", filepath.Join(root, "examples/hello", version), src).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	debs, err := stage.Build(st, src)
+	debs, err := debbuild.Build(st, src)
 	require.NoError(t, err, "hello %s", version)
 	require.Contains(t, debs, "hello")
 	return debs["hello"]
@@ -131,7 +131,7 @@ func TestHello20Teardown(t *testing.T) {
 // it with lintian and its contents.
 func TestDhTeardownPackage(t *testing.T) {
 	testenv.RequireCommand(t, "git", "go", "dpkg-buildpackage", "dh", "dpkg-deb", "lintian", "pod2man")
-	root, err := stage.Checkout(".")
+	root, err := debbuild.RepoRoot()
 	require.NoError(t, err)
 	work := t.TempDir()
 	src := filepath.Join(work, "dh-teardown")

@@ -265,7 +265,7 @@ func (r *run) pkgFile(pkg, file string) (string, bool) {
 	if r.c.Name != "" {
 		file = r.c.Name + "." + file
 	}
-	p, ok := debhelper.PkgFile(r.tree.Path("debian"), pkg, pkg == r.tree.MainPackage, file, r.tree.Host)
+	p, ok := r.tree.Debian.PkgFile(pkg, pkg == r.tree.MainPackage, file, r.tree.Host)
 	if !ok {
 		return "", false
 	}

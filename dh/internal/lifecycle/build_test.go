@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
-	"github.com/dh-teardown/dh-teardown/dh/internal/stage"
 	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
@@ -34,9 +34,6 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
-
-// repoRoot is the checkout's top directory.
-func repoRoot() (string, error) { return stage.Checkout(".") }
 
 var (
 	stageOnce sync.Once
@@ -61,11 +58,11 @@ func stagedTools(t testing.TB) string {
 }
 
 func stageTools(dir string) (string, error) {
-	root, err := repoRoot()
+	root, err := debbuild.RepoRoot()
 	if err != nil {
 		return "", err
 	}
-	return dir, stage.Install(root, dir)
+	return dir, debbuild.Stage(root, dir)
 }
 
 // built is one source tree built once per test binary.
@@ -116,40 +113,7 @@ func buildTree(staged, dir string, prepare func(dir string) error) (map[string]s
 	if err := prepare(src); err != nil {
 		return nil, err
 	}
-	return stage.Build(staged, src)
-}
-
-// copyTree copies the directory src to dst (which must not exist), keeping permission bits.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, info.Mode().Perm())
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, info.Mode().Perm())
-	})
+	return debbuild.Build(staged, src)
 }
 
 // changelogHead matches the first line of debian/changelog: "SOURCE (VERSION) ...".
@@ -222,14 +186,14 @@ func helloDeb(t testing.TB, version string) string {
 func treeDeb(t testing.TB, src, version string, pkgs ...string) string {
 	t.Helper()
 	debs := buildSource(t, src, func(dir string) error {
-		root, err := repoRoot()
+		root, err := debbuild.RepoRoot()
 		if err != nil {
 			return err
 		}
 		if err := os.Remove(dir); err != nil {
 			return err
 		}
-		if err := copyTree(filepath.Join(root, src), dir); err != nil {
+		if err := debbuild.CopyTree(filepath.Join(root, src), dir); err != nil {
 			return err
 		}
 		if v, err := treeVersion(dir); err != nil || v != version {

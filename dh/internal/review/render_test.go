@@ -65,6 +65,7 @@ func TestHelpAndVersion(t *testing.T) {
 		"render":  {"-p"},
 		"explain": {"-p", "-from", "-to", "-config-files", "-fail", "-format"},
 		"audit":   {"-root", "-format"},
+		"check":   {"-old", "-p", "-format"},
 	}
 	for _, c := range commands {
 		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {

@@ -23,6 +23,7 @@ var commands = []command{
 	{"render", "print what dh_teardown would generate for a source tree", render},
 	{"explain", "show what the generated code does in one dpkg transition", explainCmd},
 	{"audit", "find the init scripts of a system that could be multiuser", auditCmd},
+	{"check", "find what an old .deb ships that a new one drops, and whether it is handled", checkCmd},
 }
 
 // Main runs the teardown command with args (without the program name) and returns its exit

@@ -32,19 +32,22 @@ type Tree struct {
 	MainPackage string
 	// Host selects the debian/PKG.NAME.ARCH and .OS variants of files.
 	Host debhelper.Host
+	// Debian is debian/ as listed when the tree was opened, where debian/PKG.NAME files are
+	// looked up.
+	Debian *debhelper.DebianDir
 }
 
 // OpenTree reads debian/control, debian/changelog and debian/compat under dir.
 func OpenTree(dir string) (*Tree, maintscript.Diagnostics) {
-	info, err := os.Stat(filepath.Join(dir, "debian"))
-	if err != nil || !info.IsDir() {
+	debian, err := debhelper.ReadDebianDir(filepath.Join(dir, "debian"))
+	if err != nil {
 		return nil, maintscript.Diagnostics{{File: filepath.Join(dir, "debian"), Severity: maintscript.Error, Message: "no debian/ directory: not a source tree"}}
 	}
 	src, diags := maintscript.ReadSource(os.DirFS(dir))
 	if src == nil {
 		return nil, diags
 	}
-	return &Tree{Dir: dir, Source: src, MainPackage: src.Packages[0].Name}, diags
+	return &Tree{Dir: dir, Source: src, MainPackage: src.Packages[0].Name, Debian: debian}, diags
 }
 
 // Packages returns the binary packages of debian/control as debhelper's package selection
@@ -66,7 +69,7 @@ func (t *Tree) isMain(pkg string) bool { return t.MainPackage == pkg }
 // pkgFile finds debian/PKG.NAME (or a variant) as debhelper does and returns its path
 // relative to the tree.
 func (t *Tree) pkgFile(pkg, name string) (string, bool) {
-	p, ok := debhelper.PkgFile(t.Path("debian"), pkg, t.isMain(pkg), name, t.Host)
+	p, ok := t.Debian.PkgFile(pkg, t.isMain(pkg), name, t.Host)
 	if !ok {
 		return "", false
 	}
@@ -98,7 +101,7 @@ func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscr
 	if !ok {
 		return in, nil
 	}
-	data, err := os.ReadFile(t.Path(file))
+	data, err := debhelper.ReadFile(t.Path(file))
 	if err != nil {
 		return in, fileError(file, err)
 	}
@@ -137,7 +140,7 @@ func (t *Tree) initScript(pkg, name string, from ScriptSource) (maintscript.Init
 		}
 	}
 	for _, c := range candidates {
-		data, err := os.ReadFile(t.Path(c))
+		data, err := debhelper.ReadFile(t.Path(c))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
@@ -157,7 +160,7 @@ func (t *Tree) maintscriptConffiles(pkg string) (map[string]bool, maintscript.Di
 	if !ok {
 		return removed, nil
 	}
-	data, err := os.ReadFile(t.Path(file))
+	data, err := debhelper.ReadFile(t.Path(file))
 	if err != nil {
 		return removed, fileError(file, err)
 	}

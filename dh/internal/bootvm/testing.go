@@ -1,0 +1,113 @@
+package bootvm
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
+)
+
+// RequireHost skips t (or fails it under CI=true) unless this host can build and boot
+// images: root, debootstrap, mkfs.ext4, qemu-system-x86_64, chroot.
+func RequireHost(t testing.TB) {
+	t.Helper()
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, "debootstrap", "mkfs.ext4", "qemu-system-x86_64", "chroot", "du")
+}
+
+var (
+	imagesMu sync.Mutex
+	images   = map[string]*Img{}
+)
+
+// Image returns the image of kind with the extra packages, built into
+// testenv.CacheDir(t, "bootvm") when the cache has none made from the same package set and
+// setup script (once per test binary; concurrent test binaries wait for each other).
+func Image(t testing.TB, kind Kind, extra ...string) *Img {
+	t.Helper()
+	RequireHost(t)
+	spec := Spec{Kind: kind, Extra: extra}
+	imagesMu.Lock()
+	defer imagesMu.Unlock()
+	if img := images[spec.key()]; img != nil {
+		return img
+	}
+	img, err := Build(testenv.CacheDir(t, "bootvm"), spec, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	images[spec.key()] = img
+	return img
+}
+
+// T is a Machine bound to a test: its methods fail the test instead of returning errors, it
+// is powered off when the test ends, and the serial console's log is written to the test's
+// log when the test failed.
+type T struct {
+	*Machine
+	t testing.TB
+}
+
+// DefaultTimeout bounds each script MustRun and RunErr run.
+const DefaultTimeout = 10 * time.Minute
+
+// Boot starts a machine from img for t (see Start) and logs its boot time.
+func Boot(t testing.TB, img *Img) *T {
+	t.Helper()
+	m, err := Start(img, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("bootvm: %s machine booted in %s (%s)", img.Kind, m.BootTime.Round(100*time.Millisecond), m.Accel)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("bootvm: serial console of the %s machine (end):\n%s", img.Kind, m.SerialTail(20000))
+		}
+		m.Close()
+	})
+	return &T{Machine: m, t: t}
+}
+
+// MustRun runs script (see Machine.Run) and fails the test, with the script's output, unless
+// it exits 0.
+func (m *T) MustRun(script string) string {
+	m.t.Helper()
+	out, err := m.Run(script, DefaultTimeout)
+	if err != nil {
+		m.t.Fatalf("bootvm: on the %s machine:\n%s\n--- failed: %v\n%s", m.Img.Kind, script, err, out)
+	}
+	return out
+}
+
+// RunErr runs script and returns its output and exit status; it fails the test only when the
+// script could not be run to its end (timeout, machine died).
+func (m *T) RunErr(script string) (string, int) {
+	m.t.Helper()
+	out, err := m.Run(script, DefaultTimeout)
+	var exit *ExitError
+	switch {
+	case err == nil:
+		return out, 0
+	case errors.As(err, &exit):
+		return out, exit.Status
+	}
+	m.t.Fatal(err)
+	return "", 0
+}
+
+// MustCopy makes host files visible in the machine and returns their paths there.
+func (m *T) MustCopy(files ...string) []string {
+	m.t.Helper()
+	paths, err := m.Copy(files...)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return paths
+}
+
+// String names the machine in messages.
+func (m *T) String() string { return fmt.Sprintf("%s machine", m.Img.Kind) }
