@@ -75,7 +75,7 @@ fuzz:
 clean:
 	rm -rf bin
 
-# make bench: measure what DESIGN §6 asks (dh/internal/bench: commands against debhelper's, daemon
+# make bench: measure what docs/design.md §7 asks (dh/internal/bench: commands against debhelper's, daemon
 # downtime per upgrade policy, rc0.d/rc6.d links) and write BENCHMARKS.md. Needs root for the
 # throwaway dpkg roots; BENCH_WORK must be on the root file system (the roots read the
 # packages built there through their overlay). Needs GNU time (/usr/bin/time). About two

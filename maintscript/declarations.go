@@ -64,7 +64,7 @@ var (
 )
 
 // ParseDeclarations parses a declaration file: deb822 stanzas, each a Daemon or an Info
-// declaration (DESIGN §3). Field names are case-insensitive. It checks everything that needs
+// declaration (docs/declarations.md). Field names are case-insensitive. It checks everything that needs
 // no context: syntax, unknown and duplicate fields (with a suggestion), names, versions,
 // paths and values. It returns what it could parse and every problem found, positioned in
 // file.

@@ -59,7 +59,7 @@ type Output struct {
 }
 
 // Generate checks a package's declarations against what it ships and the version being built,
-// and renders the maintainer script fragments for them (DESIGN §4). On any error it returns
+// and renders the maintainer script fragments for them (docs/design.md §5). On any error it returns
 // every problem, positioned in the declaration file, and no output.
 func Generate(in Input) (*Output, Diagnostics) {
 	var diags Diagnostics

@@ -7,7 +7,7 @@ import (
 	"github.com/dh-teardown/dh-teardown/templates"
 )
 
-// OnUpgrade is what happens to a running daemon when its package is upgraded (DESIGN §4).
+// OnUpgrade is what happens to a running daemon when its package is upgraded (docs/design.md §5).
 type OnUpgrade string
 
 const (
@@ -61,7 +61,7 @@ type InitDaemon struct {
 	// SkipSystemdNative passes --skip-systemd-native to invoke-rc.d, which then leaves
 	// services with a native systemd unit to deb-systemd-invoke (compat 12 and later).
 	SkipSystemdNative bool
-	// Multiuser makes the daemon stopped only in runlevel 1 (DESIGN §3): Script's LSB header
+	// Multiuser makes the daemon stopped only in runlevel 1 (docs/declarations.md): Script's LSB header
 	// is rewritten, and the postinst drops the old stop links when configuring from a
 	// version older than MultiuserSince ("" means the version being built).
 	Multiuser      bool

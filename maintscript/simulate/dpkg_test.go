@@ -57,7 +57,7 @@ fi
 `
 )
 
-// The scripts of a version that no longer ships hellod (DESIGN §4,
+// The scripts of a version that no longer ships hellod (docs/design.md §5,
 // "daemon removed in 2.0-1").
 const (
 	removedPreinst = `#!/bin/sh

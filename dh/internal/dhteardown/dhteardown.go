@@ -1,7 +1,7 @@
 // Package dhteardown is the dh_teardown command: it reads each package's declaration file
 // (debian/PKG.teardown, or debian/teardown for the main package), checks it against what
 // dh_installinit staged and the version being built, rewrites the LSB header of multiuser
-// daemons' staged init scripts, and adds the maintainer-script blocks of DESIGN §4 to
+// daemons' staged init scripts, and adds the maintainer-script blocks of docs/design.md §5 to
 // debian/PKG.SCRIPT.debhelper. It writes everything or, on any problem, nothing; a second run
 // changes no byte.
 package dhteardown
@@ -109,7 +109,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	return 0
 }
 
-// printDiagnostics prints every diagnostic as FILE:LINE: MESSAGE (the contract of DESIGN §3,
+// printDiagnostics prints every diagnostic as FILE:LINE: MESSAGE (the contract of docs/design.md §4,
 // the form compilers and editors understand) and returns 1 when one is an error.
 func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
 	for _, d := range diags {

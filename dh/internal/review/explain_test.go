@@ -102,7 +102,7 @@ func calls(t *testing.T, args ...string) (calls []string, ex explanation) {
 	return calls, ex
 }
 
-// TestExplainFollowsPolicy holds the call sequences to Debian Policy 6.5-6.8, as DESIGN §1
+// TestExplainFollowsPolicy holds the call sequences to Debian Policy 6.5-6.8, as docs/design.md §2
 // quotes them.
 func TestExplainFollowsPolicy(t *testing.T) {
 	cases := []struct {
