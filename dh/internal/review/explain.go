@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
@@ -64,30 +65,30 @@ Exit status: 0 when the transition could be explained (whether or not dpkg succe
 // input (no tree, bad declarations, bad versions, an unknown package, --fail naming a script
 // dpkg does not run in that transition, no debhelper snippets); 2 for usage errors.
 func explainCmd(args []string, stdout, stderr io.Writer) int {
-	fl := newSubcommand("explain", explainSynopsis, explainAbout, stdout, stderr)
-	var pkgs multiFlag
+	fl := cli.NewSubcommand("explain", explainSynopsis, explainAbout, stdout, stderr)
+	var pkgs cli.MultiFlag
 	fl.Var(&pkgs, "p", "the binary `PACKAGE` to explain (needed when several have declarations)")
 	from := fl.String("from", "", "the installed `VERSION` before the transition, or \"none\"")
 	to := fl.String("to", "", "`NEW`: the version DIR builds (the default), \"none\" (remove) or \"purge\"")
 	configFiles := fl.Bool("config-files", false, "the --from version was removed, not purged: only its conffiles and postrm are left")
 	fail := fl.String("fail", "", "inject a failure into dpkg's call of `SCRIPT`: preinst, prerm, postrm or postinst")
 	format := fl.String("format", "text", "output `FORMAT`: text or json")
-	if status, done := fl.parse(args); done {
+	if status, done := fl.Parse(args); done {
 		return status
 	}
 	fromSet := false
 	fl.Visit(func(f *flag.Flag) { fromSet = fromSet || f.Name == "from" })
 	switch {
 	case !fromSet:
-		return fl.usageError("--from is required")
+		return fl.UsageError("--from is required")
 	case fl.NArg() > 1:
-		return fl.usageError("more than one DIR")
+		return fl.UsageError("more than one DIR")
 	case len(pkgs) > 1:
-		return fl.usageError("-p names one package")
+		return fl.UsageError("-p names one package")
 	case *format != "text" && *format != "json":
-		return fl.usageError(fmt.Sprintf("--format %q: want text or json", *format))
+		return fl.UsageError(fmt.Sprintf("--format %q: want text or json", *format))
 	case *fail != "" && *fail != "preinst" && *fail != "prerm" && *fail != "postrm" && *fail != "postinst":
-		return fl.usageError(fmt.Sprintf("--fail %q: want preinst, prerm, postrm or postinst", *fail))
+		return fl.UsageError(fmt.Sprintf("--fail %q: want preinst, prerm, postrm or postinst", *fail))
 	}
 	dir := "."
 	if fl.NArg() == 1 {
@@ -95,26 +96,26 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
-		return report(stderr, diags)
+		return cli.Report(stderr, diags)
 	}
 	out, diags := explainedPackage(tree, pkgs, diags)
 	if out == nil {
-		return report(stderr, diags)
+		return cli.Report(stderr, diags)
 	}
 	tr, err := parseTransition(*from, *to, *configFiles, *fail, tree.Source.Version)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown explain: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
 	blocks, err := readInitAutoscripts(debhelperAutoscripts, debhelperVersionFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown explain: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
 	ex, err := explainTransition(tree, *out, tr, blocks)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown explain: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -126,9 +127,9 @@ func explainCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown explain: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
-	return report(stderr, diags)
+	return cli.Report(stderr, diags)
 }
 
 // explainedPackage generates the package to explain: the one -p names, or the only package
@@ -138,7 +139,7 @@ func explainedPackage(tree *srctree.Tree, names []string, diags maintscript.Diag
 	problem := func(format string, args ...any) (*srctree.PackageOutput, maintscript.Diagnostics) {
 		return nil, append(diags, maintscript.Diagnostic{File: tree.Path("debian/control"), Severity: maintscript.Error, Message: fmt.Sprintf(format, args...)})
 	}
-	selected, err := selectPackages(tree, names)
+	selected, err := cli.SelectPackages(tree, names)
 	if err != nil {
 		return problem("%v", err)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -65,7 +67,7 @@ func TestExplainGolden(t *testing.T) {
 			for _, format := range []string{"text", "json"} {
 				args := append(append([]string{"explain", "-p", "hello"}, tc.args...), "--format", format, example)
 				code, stdout, stderr := run(args...)
-				require.Equal(t, exitOK, code, stderr)
+				require.Equal(t, cli.ExitOK, code, stderr)
 				assert.Empty(t, stderr)
 				ext := ".txt"
 				if format == "json" {
@@ -82,7 +84,7 @@ func TestExplainGolden(t *testing.T) {
 func calls(t *testing.T, args ...string) (calls []string, ex explanation) {
 	t.Helper()
 	code, stdout, stderr := run(append(append([]string{"explain"}, args...), "--format", "json", example)...)
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, cli.ExitOK, code, stderr)
 	require.NoError(t, json.Unmarshal([]byte(stdout), &ex))
 	for _, op := range ex.Operations {
 		for _, s := range op.Steps {
@@ -185,25 +187,25 @@ func TestExplainBadInput(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"missing tree", []string{"--from", "1.0", "testdata/nonexistent"}, exitBadInput, "no debian/ directory"},
-		{"bad from", []string{"--from", "1.0 beta", example}, exitBadInput, `--from "1.0 beta"`},
-		{"bad to", []string{"--from", "1.0", "--to", "x y", example}, exitBadInput, `--to "x y"`},
-		{"other to", []string{"--from", "1.0", "--to", "3.0", example}, exitBadInput, "--to 3.0: the tree builds 2.0"},
-		{"remove other version", []string{"--from", "1.0", "--to", "none", example}, exitBadInput, "use --from 2.0"},
-		{"remove config-files", []string{"--from", "2.0", "--config-files", "--to", "none", example}, exitBadInput, "already removed"},
-		{"config-files from none", []string{"--from", "none", "--config-files", example}, exitBadInput, "--from OLD"},
-		{"unknown package", []string{"-p", "nope", "--from", "1.0", example}, exitBadInput, `package "nope" is not in debian/control`},
-		{"no declarations", []string{"--from", "1.0", "../../../examples/hello/1.1"}, exitBadInput, "no package has a declaration file"},
-		{"package without declarations", []string{"-p", "hello", "--from", "1.0", "../../../examples/hello/1.1"}, exitBadInput, `package "hello" has no declaration file`},
-		{"fail prerm on install", []string{"--from", "none", "--fail", "prerm", example}, exitBadInput, "--fail prerm: dpkg runs no old prerm in an install of 2.0"},
-		{"fail postrm over config-files", []string{"--from", "1.0", "--config-files", "--fail", "postrm", example}, exitBadInput, "dpkg runs no old postrm"},
-		{"fail preinst on remove", []string{"--from", "2.0", "--to", "none", "--fail", "preinst", example}, exitBadInput, "dpkg runs no new preinst in a removal of 2.0"},
-		{"fail prerm on purge from config-files", []string{"--from", "2.0", "--config-files", "--to", "purge", "--fail", "prerm", example}, exitBadInput, "dpkg runs no old prerm"},
-		{"no from", []string{example}, exitUsage, "--from is required"},
-		{"unknown fail", []string{"--from", "1.0", "--fail", "unpack", example}, exitUsage, `--fail "unpack"`},
-		{"bad format", []string{"--from", "1.0", "--format", "yaml", example}, exitUsage, "usage: teardown explain"},
-		{"two dirs", []string{"--from", "1.0", example, example}, exitUsage, "usage: teardown explain"},
-		{"unknown flag", []string{"--from", "1.0", "--frm", "1.0", example}, exitUsage, "flag provided but not defined"},
+		{"missing tree", []string{"--from", "1.0", "testdata/nonexistent"}, cli.ExitBadInput, "no debian/ directory"},
+		{"bad from", []string{"--from", "1.0 beta", example}, cli.ExitBadInput, `--from "1.0 beta"`},
+		{"bad to", []string{"--from", "1.0", "--to", "x y", example}, cli.ExitBadInput, `--to "x y"`},
+		{"other to", []string{"--from", "1.0", "--to", "3.0", example}, cli.ExitBadInput, "--to 3.0: the tree builds 2.0"},
+		{"remove other version", []string{"--from", "1.0", "--to", "none", example}, cli.ExitBadInput, "use --from 2.0"},
+		{"remove config-files", []string{"--from", "2.0", "--config-files", "--to", "none", example}, cli.ExitBadInput, "already removed"},
+		{"config-files from none", []string{"--from", "none", "--config-files", example}, cli.ExitBadInput, "--from OLD"},
+		{"unknown package", []string{"-p", "nope", "--from", "1.0", example}, cli.ExitBadInput, `package "nope" is not in debian/control`},
+		{"no declarations", []string{"--from", "1.0", "../../../examples/hello/1.1"}, cli.ExitBadInput, "no package has a declaration file"},
+		{"package without declarations", []string{"-p", "hello", "--from", "1.0", "../../../examples/hello/1.1"}, cli.ExitBadInput, `package "hello" has no declaration file`},
+		{"fail prerm on install", []string{"--from", "none", "--fail", "prerm", example}, cli.ExitBadInput, "--fail prerm: dpkg runs no old prerm in an install of 2.0"},
+		{"fail postrm over config-files", []string{"--from", "1.0", "--config-files", "--fail", "postrm", example}, cli.ExitBadInput, "dpkg runs no old postrm"},
+		{"fail preinst on remove", []string{"--from", "2.0", "--to", "none", "--fail", "preinst", example}, cli.ExitBadInput, "dpkg runs no new preinst in a removal of 2.0"},
+		{"fail prerm on purge from config-files", []string{"--from", "2.0", "--config-files", "--to", "purge", "--fail", "prerm", example}, cli.ExitBadInput, "dpkg runs no old prerm"},
+		{"no from", []string{example}, cli.ExitUsage, "--from is required"},
+		{"unknown fail", []string{"--from", "1.0", "--fail", "unpack", example}, cli.ExitUsage, `--fail "unpack"`},
+		{"bad format", []string{"--from", "1.0", "--format", "yaml", example}, cli.ExitUsage, "usage: teardown explain"},
+		{"two dirs", []string{"--from", "1.0", example, example}, cli.ExitUsage, "usage: teardown explain"},
+		{"unknown flag", []string{"--from", "1.0", "--frm", "1.0", example}, cli.ExitUsage, "flag provided but not defined"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

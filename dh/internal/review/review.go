@@ -6,10 +6,8 @@ package review
 import (
 	"fmt"
 	"io"
-	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
-	"github.com/dh-teardown/dh-teardown/maintscript"
+	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 )
 
 // command is one subcommand of teardown.
@@ -32,21 +30,21 @@ var commands = []command{
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
 		usage(stdout)
-		return exitOK
+		return cli.ExitOK
 	case "help":
 		if len(args) == 1 {
 			usage(stdout)
-			return exitOK
+			return cli.ExitOK
 		}
 		args = []string{args[1], "--help"}
 	case "-version", "--version":
-		printVersion(stdout, "teardown")
-		return exitOK
+		cli.PrintVersion(stdout, "teardown")
+		return cli.ExitOK
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
@@ -55,7 +53,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "teardown: unknown command %q\n", args[0])
 	usage(stderr)
-	return exitUsage
+	return cli.ExitUsage
 }
 
 // usage prints teardown's synopsis and its commands.
@@ -65,38 +63,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'teardown COMMAND --help' for a command's options; see teardown(1).")
-}
-
-// report prints every diagnostic to w and returns exitBadInput when one is an error.
-func report(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
-	}
-	if diags.HasErrors() {
-		return exitBadInput
-	}
-	return exitOK
-}
-
-// multiFlag is a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-// selectPackages returns the packages named, checked against debian/control, or all of them.
-func selectPackages(tree *srctree.Tree, names []string) ([]string, error) {
-	if len(names) == 0 {
-		var all []string
-		for _, p := range tree.Source.Packages {
-			all = append(all, p.Name)
-		}
-		return all, nil
-	}
-	for _, n := range names {
-		if tree.Source.Package(n) == nil {
-			return nil, fmt.Errorf("package %q is not in debian/control", n)
-		}
-	}
-	return names, nil
 }
