@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
+	"github.com/dh-teardown/dh-teardown/dh/internal/explain"
 )
 
 // command is one subcommand of teardown.
@@ -19,7 +20,7 @@ type command struct {
 // commands are teardown's subcommands, in the order its help lists them.
 var commands = []command{
 	{"render", "print what dh_teardown would generate for a source tree", render},
-	{"explain", "show what the generated code does in one dpkg transition", explainCmd},
+	{"explain", "show what the generated code does in one dpkg transition", explain.Command},
 	{"audit", "find the init scripts of a system that could be multiuser", auditCmd},
 	{"check", "find what an old .deb ships that a new one drops, and whether it is handled", checkCmd},
 }
