@@ -93,15 +93,10 @@ func PrintVersion(w io.Writer, command string) {
 	fmt.Fprintf(w, "%s (dh-teardown) %s\n", command, srctree.Version)
 }
 
-// Report prints every diagnostic to w and returns ExitBadInput when one is an error.
+// Report prints every diagnostic to w (srctree.Report, the one renderer) and returns
+// ExitBadInput when one is an error.
 func Report(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
-	}
-	if diags.HasErrors() {
-		return ExitBadInput
-	}
-	return ExitOK
+	return srctree.Report(w, "", diags)
 }
 
 // MultiFlag is a repeatable string flag.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // Plan collects everything a command writes to a source tree and writes it
@@ -91,16 +93,13 @@ func NewPlan(root, tool, version string, opts *Options) *Plan {
 	return p
 }
 
-// pkgNameRE is debhelper's PKGNAME_REGEX.
-var pkgNameRE = regexp.MustCompile(`^[a-z0-9][-+.a-z0-9]+$`)
-
 func (p *Plan) problem(format string, args ...any) {
 	p.problems = append(p.problems, fmt.Sprintf(format, args...))
 }
 
 func (p *Plan) validPackage(pkg string) bool {
-	if !pkgNameRE.MatchString(pkg) {
-		p.problem("invalid package name %q", pkg)
+	if err := maintscript.CheckPackageName(pkg); err != nil {
+		p.problem("%v", err)
 		return false
 	}
 	return true
@@ -141,8 +140,8 @@ func (p *Plan) addScript(pkg, script, text string, service bool) {
 	if !p.validPackage(pkg) {
 		return
 	}
-	if !slices.Contains(maintScripts, script) {
-		p.problem("invalid maintainer script %q: want one of %s", script, strings.Join(maintScripts, ", "))
+	if _, err := maintscript.ParseScript(script); err != nil {
+		p.problem("%v", err)
 		return
 	}
 	p.ClaimPackage(pkg)
@@ -490,7 +489,8 @@ func (p *Plan) computeScripts(t *treeFS, pkg string, claim func(string, string) 
 		return err
 	}
 	for _, service := range []bool{false, true} {
-		for _, script := range maintScripts {
+		for _, s := range maintscript.AllScripts() {
+			script := s.String()
 			file := autoscriptFile(pkg, script, service)
 			key := ledgerKey{file: file, tool: p.Tool, scope: p.Scope}
 			op := p.scripts[file]

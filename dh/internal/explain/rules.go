@@ -12,10 +12,10 @@ import (
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
-// initOptions is how debian/rules runs dh_installinit for one package: the daemon settings
-// of each init script it installs, by name ("" for the package's own, installed as PKG).
+// initOptions is how debian/rules runs dh_installinit for one package: the settings of each
+// init script it installs, by name ("" for the package's own, installed as PKG).
 type initOptions struct {
-	daemons map[string]maintscript.InitDaemon
+	daemons map[string]maintscript.InitOptions
 	// overridden says debian/rules has an override_dh_installinit target; without one dh
 	// runs plain dh_installinit, which gives every daemon the default settings.
 	overridden bool
@@ -34,7 +34,7 @@ const shellSyntax = "$'\"`;&|<>(){}*?\\[]~#"
 // A recipe line that runs dh_installinit in a way it cannot read (make variables, shell
 // syntax, options the drop-in does not know) is left out with a note.
 func readInitOptions(tree *srctree.Tree, pkg string) initOptions {
-	opts := initOptions{daemons: map[string]maintscript.InitDaemon{}}
+	opts := initOptions{daemons: map[string]maintscript.InitOptions{}}
 	data, err := os.ReadFile(tree.Path("debian/rules"))
 	if err != nil {
 		opts.notes = append(opts.notes, fmt.Sprintf("debian/rules: %v: dh_installinit is assumed to run with default options", err))
@@ -90,20 +90,19 @@ func (opts *initOptions) addRecipe(tree *srctree.Tree, pkg string, line int, rec
 	}
 	for _, p := range selected {
 		if p == pkg && !inv.NoScripts {
-			opts.daemons[inv.Daemon.Name] = inv.Daemon
+			opts.daemons[inv.Name] = inv.Init
 		}
 	}
 }
 
 // daemon returns the settings debian/rules gives the init script name of pkg; ok is false
 // when an override exists and runs no dh_installinit for it.
-func (opts initOptions) daemon(pkg, name string) (d maintscript.InitDaemon, ok bool) {
-	if d, ok := opts.daemons[name]; ok {
-		return d, true
+func (opts initOptions) daemon(pkg, name string) (o maintscript.InitOptions, ok bool) {
+	if o, ok := opts.daemons[name]; ok {
+		return o, true
 	}
-	if d, ok := opts.daemons[""]; ok && name == pkg {
-		d.Name = name
-		return d, true
+	if o, ok := opts.daemons[""]; ok && name == pkg {
+		return o, true
 	}
-	return maintscript.InitDaemon{Name: name}, !opts.overridden
+	return maintscript.InitOptions{}, !opts.overridden
 }

@@ -54,7 +54,7 @@ func ParseTransition(from, to string, configFiles bool, fail string, early bool,
 		if v.value == "" || v.value == "none" || v.value == "purge" {
 			continue
 		}
-		if _, err := maintscript.ParseVersion(v.value); err != nil {
+		if err := maintscript.CheckVersion(v.value); err != nil {
 			return tr, fmt.Errorf("%s %q: %v", v.flag, v.value, err)
 		}
 	}
@@ -110,9 +110,7 @@ func orNone(v string) string {
 
 // compareKind names the transition from an installed version to another.
 func compareKind(from, to string) string {
-	a, _ := maintscript.ParseVersion(from)
-	b, _ := maintscript.ParseVersion(to)
-	switch c := maintscript.CompareVersions(a, b); {
+	switch c, _ := maintscript.CompareVersions(from, to); {
 	case c < 0:
 		return kindUpgrade
 	case c > 0:

@@ -13,9 +13,10 @@ import (
 )
 
 // This file builds the two versions of a transition as simulated packages: the one the tree
-// builds (generated) and another one (modelled). Both get their init code from the
-// project's own templates, as the drop-in dh_installinit writes it (the same behaviour as
-// debhelper's), so that an explanation is the same on every host.
+// builds (generated) and another one (modelled). Both are rendered by maintscript.Render,
+// with the init code the drop-in dh_installinit writes (the same behaviour as debhelper's)
+// and the scripts assembled in dh_installdeb's order, so that an explanation is the same on
+// every host.
 
 //go:embed init.d.tmpl
 var initScriptModel string
@@ -23,6 +24,10 @@ var initScriptModel string
 // initScriptTemplate is the init script of a daemon the tree no longer has (simulation data:
 // only its LSB header matters, to update-rc.d).
 var initScriptTemplate = template.Must(template.New("init.d").Option("missingkey=error").Parse(initScriptModel))
+
+// tool names the generator in the simulated scripts' marker lines: both dh_teardown's and
+// dh_installinit's code.
+var tool = srctree.Tool("dh-teardown")
 
 // Origins of a version, as the output names them.
 const (
@@ -45,84 +50,75 @@ type versions struct {
 	rules initOptions
 }
 
-// initFragments renders the dh_installinit code of the daemons a version ships, with the
-// settings debian/rules gives them (multiuser ones with their since version), in compat
-// compat. It also returns the multiuser daemons' rewritten init scripts.
-func (v versions) initFragments(ship []shipped, compat int) ([]maintscript.Fragment, map[string][]byte, error) {
-	var fragments []maintscript.Fragment
-	rewritten := map[string][]byte{}
-	for _, s := range ship {
-		d, ok := v.rules.daemon(v.out.Package, s.name)
-		switch {
-		case s.removed:
-			d = maintscript.InitDaemon{} // the tree's debian/rules no longer knows it
-		case !ok:
-			continue
-		}
-		d.Name = s.name
-		d.SkipSystemdNative = compat >= 12
-		d.Multiuser, d.MultiuserSince = s.multiuserSince != "", s.multiuserSince
-		in := maintscript.InitInput{Package: v.out.Package, Version: v.out.Input.Version, Daemon: d}
-		if d.Multiuser {
-			in.Script = &maintscript.InitScript{File: "/etc/init.d/" + s.name, Content: s.script}
-		}
-		out, diags := maintscript.GenerateInit(in)
-		if diags.HasErrors() {
-			return nil, nil, fmt.Errorf("daemon %q: %v", s.name, diags)
-		}
-		fragments = append(fragments, out.Fragments...)
-		for name, script := range out.InitScripts {
-			rewritten[name] = script
-		}
-	}
-	return fragments, rewritten, nil
-}
-
-// shipped is a daemon a version ships.
-type shipped struct {
-	name   string
-	script []byte
-	// multiuserSince is set when the version's dh_installinit made it multiuser (a modelled
-	// version at or after Multiuser-Since).
-	multiuserSince string
-	// removed says the tree no longer ships it: dh_installinit's default settings apply.
-	removed bool
-}
-
-// generated is the version the tree builds: the init scripts of the daemons it declares
-// (multiuser ones rewritten); as scripts, dh_teardown's fragments and the drop-in
-// dh_installinit's code for those daemons, placed as dh_installdeb places them.
-func (v versions) generated() (version, error) {
-	out := v.out
-	pkg := simulate.Package{Name: out.Package, Version: out.Input.Version}
-	var ship []shipped
+// withInit gives each init script of p the dh_installinit settings debian/rules gives it
+// (compat from the tree), and returns the names of those that get code. A script the tree no
+// longer ships gets dh_installinit's defaults: the tree's debian/rules does not know it.
+func (v versions) withInit(p *maintscript.Package, removed map[string]bool) []string {
 	var names []string
-	for _, d := range out.Input.Declarations.Daemons {
-		script, ok := out.Input.InitScripts[d.Name]
+	for i, s := range p.InitScripts {
+		o, ok := v.rules.daemon(p.Name, s.Name)
+		if removed[s.Name] {
+			o, ok = maintscript.InitOptions{}, true
+		}
 		if !ok {
 			continue
 		}
-		content := script.Content
-		if rewritten, ok := out.InitScripts[d.Name]; ok {
-			content = rewritten
+		o.SkipSystemdNative = v.tree.Source.Compat >= 12
+		o.Multiuser, o.MultiuserSince = s.Init != nil && s.Init.Multiuser, ""
+		if o.Multiuser {
+			o.MultiuserSince = s.Init.MultiuserSince
 		}
-		pkg.Files = append(pkg.Files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(content), Conffile: true})
-		ship = append(ship, shipped{name: d.Name, script: content})
-		names = append(names, d.Name)
+		p.InitScripts[i].Init = &o
+		names = append(names, s.Name)
 	}
-	initCode, _, err := v.initFragments(ship, v.tree.Source.Compat)
+	return names
+}
+
+// render renders p into a simulated package with files.
+func render(p maintscript.Package, files []simulate.File) (simulate.Package, error) {
+	res, diags := maintscript.Render(p, tool)
+	if diags.HasErrors() {
+		return simulate.Package{}, fmt.Errorf("%s %s: %v", p.Name, p.Version, diags.Err())
+	}
+	pkg := simulate.Package{Name: p.Name, Version: p.Version, Files: files, Scripts: map[string]string{}}
+	for _, s := range maintscript.AllScripts() {
+		if text := res.Scripts.Get(s); text != "" {
+			pkg.Scripts[s.String()] = text
+		}
+	}
+	for i, f := range pkg.Files {
+		if name, ok := strings.CutPrefix(f.Path, "/etc/init.d/"); ok {
+			if shipped, ok := res.InitScript(name); ok {
+				pkg.Files[i].Content = string(shipped.Content) // a multiuser daemon's header rewritten
+			}
+		}
+	}
+	return pkg, nil
+}
+
+// generated is the version the tree builds: the init scripts of the daemons it declares
+// (multiuser ones rewritten); as scripts, dh_teardown's code and the drop-in
+// dh_installinit's for those daemons, placed as dh_installdeb places them.
+func (v versions) generated() (version, error) {
+	in := v.out.Input
+	in.InitScripts = append([]maintscript.InitScript(nil), in.InitScripts...)
+	var files []simulate.File
+	for _, s := range in.InitScripts {
+		files = append(files, simulate.File{Path: "/etc/init.d/" + s.Name, Mode: 0o755, Content: string(s.Content), Conffile: true})
+	}
+	names := v.withInit(&in, nil)
+	pkg, err := render(in, files)
 	if err != nil {
 		return version{}, err
 	}
-	pkg.Scripts = assemble(out.Fragments, initCode)
-	about := fmt.Sprintf("%s %s (the tree): dh_teardown's code for its declarations", out.Package, pkg.Version)
+	about := fmt.Sprintf("%s %s (the tree): dh_teardown's code for its declarations", in.Name, in.Version)
 	if len(names) > 0 {
 		about += fmt.Sprintf(", and dh_installinit's (compat %d, as debian/rules runs it) for %s, placed as dh_installdeb places them",
 			v.tree.Source.Compat, strings.Join(names, ", "))
 	}
 	var handwritten []string
-	for _, script := range maintscript.Scripts {
-		name := "debian/" + out.Package + "." + script
+	for _, script := range maintscript.AllScripts() {
+		name := "debian/" + in.Name + "." + script.String()
 		if _, err := os.Stat(v.tree.Path(name)); err == nil {
 			handwritten = append(handwritten, name)
 		}
@@ -137,19 +133,20 @@ func (v versions) generated() (version, error) {
 // declared daemon it shipped (removed in a later version; multiuser ones with the header the
 // tree's source init script has, or multiuser already from Multiuser-Since on), the declared
 // conffiles of removed daemons, the info documents removed in a later version; as scripts,
-// the drop-in dh_installinit's code for its daemons and no other dh-teardown code.
+// the drop-in dh_installinit's code for its daemons (multiuser from Multiuser-Since on) and
+// no other dh-teardown code.
 func (v versions) modelled(number string) (version, error) {
 	out := v.out
-	nv, _ := maintscript.ParseVersion(number)
 	before := func(x string) bool {
-		xv, err := maintscript.ParseVersion(x)
-		return err == nil && maintscript.CompareVersions(nv, xv) < 0
+		c, err := maintscript.CompareVersions(number, x)
+		return err == nil && c < 0
 	}
-	pkg := simulate.Package{Name: out.Package, Version: number}
-	var ship []shipped
+	p := maintscript.Package{Name: out.Package, Version: number}
+	removed := map[string]bool{}
+	var files []simulate.File
 	var described []string
 	for _, d := range out.Input.Declarations.Daemons {
-		s := shipped{name: d.Name}
+		s := maintscript.InitScript{Name: d.Name}
 		var header string
 		switch {
 		case d.RemovedIn != "" && before(d.RemovedIn):
@@ -157,7 +154,7 @@ func (v versions) modelled(number string) (version, error) {
 			if err := initScriptTemplate.Execute(&b, struct{ Name, Stop string }{d.Name, "0 1 6"}); err != nil {
 				return version{}, err
 			}
-			s.script, header, s.removed = []byte(b.String()), "modelled", true
+			s.Content, header, removed[d.Name] = []byte(b.String()), "modelled", true
 		case d.Multiuser:
 			since := d.MultiuserSince
 			if since == "" {
@@ -170,35 +167,31 @@ func (v versions) modelled(number string) (version, error) {
 			if !ok {
 				return version{}, fmt.Errorf("daemon %q: the tree has no debian/%s.%s.init to model version %s's from", d.Name, out.Package, d.Name, number)
 			}
-			s.script, header = src.Content, "from "+src.File
+			s.Content, header = src.Content, "from "+src.File
 			if !before(since) {
-				s.multiuserSince, header = since, "multiuser since "+since
+				s.Init = &maintscript.InitOptions{Multiuser: true, MultiuserSince: since}
+				header = "multiuser since " + since
 			}
 		default:
 			continue
 		}
-		pkg.Files = append(pkg.Files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(s.script), Conffile: true})
+		p.InitScripts = append(p.InitScripts, s)
+		files = append(files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(s.Content), Conffile: true})
 		for _, c := range d.Conffiles {
-			pkg.Files = append(pkg.Files, simulate.File{Path: c, Mode: 0o644, Content: "# " + c + " of " + d.Name + " " + number + "\n", Conffile: true})
+			files = append(files, simulate.File{Path: c, Mode: 0o644, Content: "# " + c + " of " + d.Name + " " + number + "\n", Conffile: true})
 		}
-		ship = append(ship, s)
 		described = append(described, fmt.Sprintf("%s (init script %s)", d.Name, header))
 	}
 	for _, info := range out.Input.Declarations.Infos {
 		if before(info.RemovedIn) {
-			pkg.Files = append(pkg.Files, simulate.File{Path: info.File, Mode: 0o644})
+			files = append(files, simulate.File{Path: info.File, Mode: 0o644})
 			described = append(described, "info document "+info.File)
 		}
 	}
-	initCode, rewritten, err := v.initFragments(ship, v.tree.Source.Compat)
+	v.withInit(&p, removed)
+	pkg, err := render(p, files)
 	if err != nil {
 		return version{}, err
-	}
-	pkg.Scripts = assemble(nil, initCode)
-	for i, f := range pkg.Files {
-		if script, ok := rewritten[strings.TrimPrefix(f.Path, "/etc/init.d/")]; ok {
-			pkg.Files[i].Content = string(script) // multiuser already: its header says so
-		}
 	}
 	what := "nothing the declarations name"
 	if len(described) > 0 {
@@ -207,35 +200,4 @@ func (v versions) modelled(number string) (version, error) {
 	return version{pkg: pkg, origin: originModelled, about: fmt.Sprintf(
 		"%s %s: modelled from the declarations, not read: it ships %s; its scripts hold dh_installinit's code for those daemons (compat %d, as debian/rules runs it) and no other dh-teardown code",
 		out.Package, number, what, v.tree.Source.Compat)}, nil
-}
-
-// assemble puts a version's blocks together as dh_installdeb does when there is no
-// hand-written script: dh_teardown's (debian/PKG.SCRIPT.debhelper) in their order, then
-// dh_installinit's (its service bucket) for preinst and postinst; the reverse for prerm and
-// postrm.
-func assemble(teardown, initCode []maintscript.Fragment) map[string]string {
-	scripts := map[string]string{}
-	for _, script := range maintscript.Scripts {
-		var blocks []string
-		for _, f := range teardown {
-			if f.Script == script {
-				blocks = append(blocks, maintscript.Block(srctree.Tool("dh_teardown"), f.Text))
-			}
-		}
-		for _, f := range initCode {
-			if f.Script == script {
-				blocks = append(blocks, maintscript.Block(srctree.Tool("dh_installinit"), f.Text))
-			}
-		}
-		if len(blocks) == 0 {
-			continue
-		}
-		if script == "prerm" || script == "postrm" {
-			for i, j := 0, len(blocks)-1; i < j; i, j = i+1, j-1 {
-				blocks[i], blocks[j] = blocks[j], blocks[i]
-			}
-		}
-		scripts[script] = "#!/bin/sh\nset -e\n" + strings.Join(blocks, "")
-	}
-	return scripts
 }

@@ -10,9 +10,10 @@ import (
 type Invocation struct {
 	// Options select the packages (-p, -N, -a, -i): pass them to debhelper.SelectPackages.
 	Options *debhelper.Options
-	// Daemon holds the settings the command line gives the init script; its Name is --name,
-	// "" for the package's own (debian/PKG.init, installed as PKG).
-	Daemon maintscript.InitDaemon
+	// Name is the init script it installs (--name), "" for the package's own
+	// (debian/PKG.init, installed as PKG); Init the settings the command line gives it.
+	Name string
+	Init maintscript.InitOptions
 	// NoScripts is -n: the command line adds no maintainer-script code.
 	NoScripts bool
 }
@@ -34,8 +35,8 @@ func ParseInvocation(args []string) (*Invocation, error) {
 	return &Invocation{
 		Options:   c.Options,
 		NoScripts: c.NoScripts,
-		Daemon: maintscript.InitDaemon{
-			Name:            c.Name,
+		Name:      c.Name,
+		Init: maintscript.InitOptions{
 			UpdateRcdParams: params,
 			NoStart:         c.noStart,
 			OnUpgrade:       c.policy(),
