@@ -55,15 +55,23 @@ func TestMain(m *testing.M) {
 // buildExample builds examples/hello/VERSION with dpkg-buildpackage and returns the .deb.
 func buildExample(t *testing.T, version string) string {
 	t.Helper()
+	deb := filepath.Join(buildTree(t, "hello", version), "hello_"+version+"_all.deb")
+	require.FileExists(t, deb)
+	return deb
+}
+
+// buildTree builds examples/NAME/VERSION with dpkg-buildpackage, with dh-teardown staged from
+// this checkout (debbuild), and returns the directory the .debs are in.
+func buildTree(t *testing.T, name, version string) string {
+	t.Helper()
 	st := staged(t)
 	work := t.TempDir()
-	src := filepath.Join(work, "hello-"+version)
-	out, err := exec.Command("cp", "-a", filepath.Join(root, "examples/hello", version), src).CombinedOutput()
+	src := filepath.Join(work, name+"-"+version)
+	out, err := exec.Command("cp", "-a", filepath.Join(root, "examples", name, version), src).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	debs, err := debbuild.Build(st, src)
-	require.NoError(t, err, "hello %s", version)
-	require.Contains(t, debs, "hello")
-	return debs["hello"]
+	_, err = debbuild.Build(st, src)
+	require.NoError(t, err, "%s %s", name, version)
+	return work
 }
 
 // lintian runs lintian on deb (with the package's own overrides) and fails t on any error or
