@@ -3,11 +3,15 @@ package debhelper
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -212,7 +216,8 @@ func (t *treeFS) mkdir(dir string) (bool, error) {
 }
 
 // create writes data to the new file name (which must not exist) with permission bits mode
-// and, unless mtime is zero, that modification time.
+// and, unless mtime is zero, that modification time. If it fails after creating the file,
+// it removes it.
 func (t *treeFS) create(name string, data []byte, mode os.FileMode, mtime time.Time) error {
 	var fd int
 	err := ignoringEINTR(func() (err error) {
@@ -234,7 +239,58 @@ func (t *treeFS) create(name string, data []byte, mode os.FileMode, mtime time.T
 		err = cerr
 	}
 	if err != nil {
+		t.remove(name)
 		return &fs.PathError{Op: "write", Path: t.abs(name), Err: err}
+	}
+	return nil
+}
+
+// write is one file apply creates: the change's file itself, or a temporary file to rename
+// over it.
+type write struct {
+	change
+	name string // what to create
+	done bool   // created
+}
+
+// writeAll creates the files of writes, several at a time when there are many, and marks
+// those created. It returns the first error (in the order of writes) after every write
+// was tried or skipped.
+func (t *treeFS) writeAll(writes []write) error {
+	workers := min(runtime.GOMAXPROCS(0), 4, len(writes)/32)
+	if workers <= 1 {
+		for i := range writes {
+			w := &writes[i]
+			if err := t.create(w.name, w.data, w.mode, w.mtime); err != nil {
+				return fmt.Errorf("%s: %w", w.path, err)
+			}
+			w.done = true
+		}
+		return nil
+	}
+	errs := make([]error, len(writes))
+	var (
+		wg     sync.WaitGroup
+		failed atomic.Bool
+	)
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < len(writes) && !failed.Load(); i += workers {
+				w := &writes[i]
+				if err := t.create(w.name, w.data, w.mode, w.mtime); err != nil {
+					errs[i] = fmt.Errorf("%s: %w", w.path, err)
+					failed.Store(true)
+					return
+				}
+				w.done = true
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -51,6 +51,7 @@ type Plan struct {
 	steps    []step               // in the order added, for output
 	scripts  map[string]*scriptOp // by file
 	claimed  []string             // packages whose blocks this run regenerates
+	valid    map[string]bool      // package names checked, and whether claimed
 	subst    map[string]*substOp  // by package
 	files    map[string]*fileOp   // WriteFile, InstallFile, Remove by path
 	dirs     map[string]bool
@@ -99,10 +100,17 @@ func (p *Plan) problem(format string, args ...any) {
 }
 
 func (p *Plan) validPackage(pkg string) bool {
+	if _, ok := p.valid[pkg]; ok {
+		return true
+	}
 	if !pkgNameRE.MatchString(pkg) {
 		p.problem("invalid package name %q", pkg)
 		return false
 	}
+	if p.valid == nil {
+		p.valid = map[string]bool{}
+	}
+	p.valid[pkg] = false
 	return true
 }
 
@@ -111,7 +119,8 @@ func (p *Plan) validPackage(pkg string) bool {
 // Commit even from scripts this run adds nothing to. Commands call it for
 // each package they act on; AddAutoscript and AddServiceScript imply it.
 func (p *Plan) ClaimPackage(pkg string) {
-	if p.validPackage(pkg) && !slices.Contains(p.claimed, pkg) {
+	if p.validPackage(pkg) && !p.valid[pkg] {
+		p.valid[pkg] = true
 		p.claimed = append(p.claimed, pkg)
 	}
 }
@@ -504,8 +513,11 @@ func (p *Plan) computeScripts(t *treeFS, pkg string, claim func(string, string) 
 			if op != nil {
 				bodies = op.bodies
 			}
-			owned := map[string]bool{}
+			var owned map[string]bool
 			for _, h := range led[key] {
+				if owned == nil {
+					owned = map[string]bool{}
+				}
 				owned[h] = true
 			}
 			old, err := t.read(file)
@@ -623,6 +635,10 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 			return err
 		}
 	}
+	// The files' directories first, then the files, several at a time: each
+	// is a few system calls on its own, and trees of many packages have
+	// thousands.
+	writes := make([]write, 0, len(changes))
 	for _, c := range changes {
 		if c.remove {
 			continue
@@ -634,20 +650,24 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 		if !made[dir] {
 			touch(dir)
 		}
-		if !c.exists {
-			if err := t.create(c.path, c.data, c.mode, c.mtime); err != nil {
-				t.remove(c.path)
-				return fmt.Errorf("%s: %w", c.path, err)
-			}
-			created = append(created, c.path)
-			continue
+		w := write{change: c, name: c.path}
+		if c.exists {
+			w.name = t.tempName(c.path)
 		}
-		tmp := t.tempName(c.path)
-		if err := t.create(tmp, c.data, c.mode, c.mtime); err != nil {
-			t.remove(tmp)
-			return fmt.Errorf("%s: %w", c.path, err)
+		writes = append(writes, w)
+	}
+	err = t.writeAll(writes)
+	for _, w := range writes {
+		switch {
+		case !w.done:
+		case w.exists:
+			temps = append(temps, [2]string{w.name, w.path})
+		default:
+			created = append(created, w.path)
 		}
-		temps = append(temps, [2]string{tmp, c.path})
+	}
+	if err != nil {
+		return err
 	}
 	for i, tmp := range temps {
 		if err := t.rename(tmp[0], tmp[1]); err != nil {
