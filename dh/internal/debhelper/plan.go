@@ -313,6 +313,7 @@ func (p *Plan) Commit() error {
 	}
 	t := newTreeFS(filepath.Clean(p.Root))
 	t.listDebian()
+	t.prefetch(p.reads())
 	changes, dirs, log, err := p.compute(t)
 	if err != nil {
 		return err
@@ -340,6 +341,30 @@ func describe(name string, err error) string {
 		err = pe.Err
 	}
 	return name + ": " + err.Error()
+}
+
+// reads lists the files compute will read (most of them: those it finds
+// it needs on the way are read then), to be read ahead several at a time.
+func (p *Plan) reads() []string {
+	var names []string
+	for _, pkg := range p.claimed {
+		names = append(names, ledgerFile(pkg))
+	}
+	for file := range p.scripts {
+		names = append(names, file)
+	}
+	for pkg := range p.subst {
+		names = append(names, substvarsFile(pkg))
+	}
+	for name, op := range p.files {
+		if !op.remove {
+			names = append(names, name)
+		}
+		if op.src != "" {
+			names = append(names, op.src)
+		}
+	}
+	return names
 }
 
 // logs reports whether Commit needs the log of what it does (building it
@@ -599,12 +624,13 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 			t.setMtime(dir, mtime)
 		}
 	}()
-	// mkdir creates dir and its missing parents, top down, and notes the
-	// modification time of the existing directory it adds the first to.
+	// The directories to create, parents first, noting the modification
+	// time of each existing directory that gains one.
 	made := map[string]bool{}
-	mkdir := func(dir string) error {
+	var levels [][]string // directories to make by depth below the root
+	plan := func(dir string) error {
 		var chain []string
-		for d := dir; d != "."; d = path.Dir(d) {
+		for d := dir; d != "." && !made[d]; d = path.Dir(d) {
 			exists, err := t.dirExists(d)
 			if err != nil {
 				return err
@@ -619,32 +645,27 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 			if !made[path.Dir(d)] {
 				touch(path.Dir(d))
 			}
-			ok, err := t.mkdir(d)
-			if ok {
-				made[d] = true
-				created = append(created, d)
+			made[d] = true
+			depth := strings.Count(d, "/")
+			for len(levels) <= depth {
+				levels = append(levels, nil)
 			}
-			if err != nil {
-				return err
-			}
+			levels[depth] = append(levels[depth], d)
 		}
 		return nil
 	}
 	for _, d := range dirs {
-		if err := mkdir(d); err != nil {
+		if err := plan(d); err != nil {
 			return err
 		}
 	}
-	// The files' directories first, then the files, several at a time: each
-	// is a few system calls on its own, and trees of many packages have
-	// thousands.
 	writes := make([]write, 0, len(changes))
 	for _, c := range changes {
 		if c.remove {
 			continue
 		}
 		dir := path.Dir(c.path)
-		if err := mkdir(dir); err != nil {
+		if err := plan(dir); err != nil {
 			return err
 		}
 		if !made[dir] {
@@ -655,6 +676,25 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 			w.name = t.tempName(c.path)
 		}
 		writes = append(writes, w)
+	}
+	// Then the directories, level by level, and the files, several at a
+	// time: each is a system call or a few, and trees of many packages have
+	// thousands.
+	for _, level := range levels {
+		ok := make([]bool, len(level))
+		err := parallel(len(level), func(i int) (err error) {
+			ok[i], err = t.mkdir(level[i])
+			return err
+		})
+		for i, d := range level {
+			t.dirs[d] = true
+			if ok[i] {
+				created = append(created, d)
+			}
+		}
+		if err != nil {
+			return err
+		}
 	}
 	err = t.writeAll(writes)
 	for _, w := range writes {

@@ -102,7 +102,8 @@ func TestPlanNoAct(t *testing.T) {
 
 // TestPlanAllOrNothing makes one write fail after directories, new files
 // and temporary files for the others were created: the tree must be as
-// before. With many files, they are written several at a time.
+// before. With many files (and directories), they are written several at
+// a time.
 func TestPlanAllOrNothing(t *testing.T) {
 	for _, many := range []int{0, 200} {
 		t.Run(fmt.Sprintf("%d more files", many), func(t *testing.T) {
@@ -113,7 +114,7 @@ func TestPlanAllOrNothing(t *testing.T) {
 			p := NewPlan(root, "dh_installinit", "0.1.0", nil)
 			stage(p)
 			for i := range many / 2 {
-				p.WriteFile(fmt.Sprintf("debian/hello/usr/share/many/%d", i), []byte("x"), 0o644)
+				p.WriteFile(fmt.Sprintf("debian/hello/usr/share/many/%d/file", i), []byte("x"), 0o644)
 			}
 			// The name fits, but the temporary file's name next to it, through
 			// which the existing file is replaced, does not.
