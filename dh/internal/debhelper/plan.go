@@ -10,10 +10,11 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // Plan collects everything a command writes to a source tree and writes it
@@ -92,9 +93,6 @@ func NewPlan(root, tool, version string, opts *Options) *Plan {
 	return p
 }
 
-// pkgNameRE is debhelper's PKGNAME_REGEX.
-var pkgNameRE = regexp.MustCompile(`^[a-z0-9][-+.a-z0-9]+$`)
-
 func (p *Plan) problem(format string, args ...any) {
 	p.problems = append(p.problems, fmt.Sprintf(format, args...))
 }
@@ -103,8 +101,8 @@ func (p *Plan) validPackage(pkg string) bool {
 	if _, ok := p.valid[pkg]; ok {
 		return true
 	}
-	if !pkgNameRE.MatchString(pkg) {
-		p.problem("invalid package name %q", pkg)
+	if err := maintscript.CheckPackageName(pkg); err != nil {
+		p.problem("%v", err)
 		return false
 	}
 	if p.valid == nil {
@@ -150,8 +148,8 @@ func (p *Plan) addScript(pkg, script, text string, service bool) {
 	if !p.validPackage(pkg) {
 		return
 	}
-	if !slices.Contains(maintScripts, script) {
-		p.problem("invalid maintainer script %q: want one of %s", script, strings.Join(maintScripts, ", "))
+	if _, err := maintscript.ParseScript(script); err != nil {
+		p.problem("%v", err)
 		return
 	}
 	p.ClaimPackage(pkg)
@@ -524,7 +522,8 @@ func (p *Plan) computeScripts(t *treeFS, pkg string, claim func(string, string) 
 		return err
 	}
 	for _, service := range []bool{false, true} {
-		for _, script := range maintScripts {
+		for _, s := range maintscript.AllScripts() {
+			script := s.String()
 			file := autoscriptFile(pkg, script, service)
 			key := ledgerKey{file: file, tool: p.Tool, scope: p.Scope}
 			op := p.scripts[file]
