@@ -155,10 +155,8 @@ func machine() []string {
 			lines = append(lines, "Memory: "+strings.Join(strings.Fields(strings.TrimPrefix(first, "MemTotal:")), " "))
 		}
 	}
-	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(data)); len(f) >= 3 {
-			lines = append(lines, "Load average when the report was written (1, 5, 15 min): "+strings.Join(f[:3], ", "))
-		}
+	if load := loadAverage(); load != "" {
+		lines = append(lines, "Load average when the report was written (1, 5, 15 min): "+load)
 	}
 	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		lines = append(lines, "Kernel: Linux "+strings.TrimSpace(string(data)))
@@ -171,4 +169,14 @@ func machine() []string {
 	}
 	lines = append(lines, "Go: "+runtime.Version())
 	return lines
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, "" if unknown: the
+// machine may be shared, and other load slows the measured commands down.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], ", ")
+	}
+	return ""
 }

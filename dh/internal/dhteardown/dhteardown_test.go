@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 )
 
@@ -170,4 +173,43 @@ func TestNotASourceTree(t *testing.T) {
 	status, _, stderr := teardown(t.TempDir())
 	assert.Equal(t, 1, status)
 	assert.Contains(t, stderr, "no debian/ directory: not a source tree")
+}
+
+// TestManyPackages: with many packages, dh_teardown generates them on several goroutines;
+// the tree it writes and the problems it reports (in package order) are those of one.
+func TestManyPackages(t *testing.T) {
+	write := func(dir string, broken bool) {
+		require.NoError(t, trees.Write(dir, trees.ManySource("1.0", 40, true)))
+		for i := 1; i <= 40; i++ {
+			pkg := fmt.Sprintf("lcmany-%03d", i)
+			data, err := os.ReadFile(filepath.Join(dir, "debian", pkg+".init"))
+			require.NoError(t, err)
+			staged := filepath.Join(dir, "debian", pkg, "etc/init.d", pkg)
+			require.NoError(t, os.MkdirAll(filepath.Dir(staged), 0o755))
+			require.NoError(t, os.WriteFile(staged, data, 0o755))
+			if broken && (i == 3 || i == 38) {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "debian", pkg+".teardown"), []byte("Daemon: x y\n"), 0o644))
+			}
+		}
+	}
+	for _, broken := range []bool{false, true} {
+		one, many := filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "many")
+		write(one, broken)
+		write(many, broken)
+		procs := runtime.GOMAXPROCS(1)
+		status1, out1, err1 := teardown(one)
+		runtime.GOMAXPROCS(max(procs, 2))
+		status, out, errs := teardown(many)
+		runtime.GOMAXPROCS(procs)
+		assert.Equal(t, status1, status)
+		assert.Equal(t, out1, out)
+		assert.Equal(t, strings.ReplaceAll(err1, one, many), errs)
+		assert.Equal(t, treeHash(t, one), treeHash(t, many))
+		if broken {
+			assert.Equal(t, 1, status)
+			assert.Regexp(t, `(?s)lcmany-003\.teardown.*lcmany-038\.teardown`, errs)
+		} else {
+			assert.Equal(t, 0, status, errs)
+		}
+	}
 }
