@@ -1,7 +1,8 @@
 # dh-teardown — build, test, demo, install.
 #
 #   make demo     run dh_teardown on the bundled example and show what it generates
-#   make test     run every test (the real-dpkg suites need root; CI=true makes skipping fail)
+#   make test     run every test as CI does: needs root; a skipped test fails (go test ./... is the
+#                 quick, hermetic tier a contributor runs: no root, no network, under a minute)
 #   make install  PREFIX=/usr/local DESTDIR= — commands, the dh add-on, man pages
 
 PREFIX  ?= /usr/local
@@ -17,7 +18,7 @@ COMMANDS := dh_teardown dh_installinit teardown
 # Debian packages the demo and the tests need.
 DEB_DEPS := debhelper dpkg-dev lintian shellcheck devscripts dash fakeroot build-essential \
 	hyperfine init-system-helpers sysvinit-utils procps util-linux perl install-info time \
-	qemu-system-x86 debootstrap e2fsprogs
+	qemu-system-x86 debootstrap e2fsprogs git
 
 all: build
 
@@ -34,10 +35,19 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_DEPS) >/dev/null; \
 	fi
 
+# make test: everything CI runs, as root with CI=true (every suite must run; a skip fails):
+# static checks, the hermetic tier as an ordinary user (.ci/hermetic), then every suite
+# (go test -tags integration ./...: real dpkg, debhelper, example builds, booted machines).
+# .ci/testsummary.go prints what failed or was skipped and the totals.
+test: SHELL := /bin/bash
 test: deps build
 	$(GO) vet ./...
+	$(GO) vet -tags integration ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
-	$(GO) test -count=1 -timeout 60m ./...
+	$(GO) mod tidy -diff
+	GO=$(GO) .ci/hermetic
+	set -o pipefail; CI=true $(GO) test -count=1 -json -tags integration -timeout 60m ./... | \
+		$(GO) run .ci/testsummary.go -noskip
 
 # The main job on the bundled example: build examples/hello/2.0 with dpkg-buildpackage, with
 # dh-teardown staged from this checkout, and show what dh_teardown put in its scripts.
@@ -55,7 +65,13 @@ demo: deps build
 	  [ -f $$tmp/DEBIAN/$$s ] && { echo "### DEBIAN/$$s of hello_2.0_all.deb"; cat $$tmp/DEBIAN/$$s; }; \
 	done; \
 	echo "### /etc/init.d/hellod in the package:"; \
-	dpkg-deb --fsys-tarfile $$tmp/hello_2.0_all.deb | tar -xOf - ./etc/init.d/hellod | sed -n '/BEGIN INIT INFO/,/END INIT INFO/p'
+	dpkg-deb --fsys-tarfile $$tmp/hello_2.0_all.deb | tar -xOf - ./etc/init.d/hellod | sed -n '/BEGIN INIT INFO/,/END INIT INFO/p'; \
+	cp -a examples/hello/1.1 $$tmp/hello-1.1; \
+	( cd $$tmp/hello-1.1 && PATH=$$tmp/stage/usr/bin:$$PATH PERL5LIB=$$tmp/stage/usr/share/perl5 \
+	  DH_TEARDOWN_BIN=$$tmp/stage/usr/lib/dh-teardown/bin dpkg-buildpackage -b -uc -us -d ) >$$tmp/build-1.1.log 2>&1 \
+	  || { cat $$tmp/build-1.1.log; exit 1; }; \
+	echo "### teardown check hello_1.1_all.deb hello_2.0_all.deb: what 2.0 drops, and whether it handles it"; \
+	bin/teardown check $$tmp/hello_1.1_all.deb $$tmp/hello_2.0_all.deb
 
 # Fuzz the declaration parser and the renderer (FUZZTIME=1m by default).
 FUZZTIME ?= 1m
@@ -65,7 +81,7 @@ fuzz:
 clean:
 	rm -rf bin
 
-# make bench: measure what DESIGN §6 asks (dh/internal/bench: commands against debhelper's, daemon
+# make bench: measure what docs/design.md §7 asks (dh/internal/bench: commands against debhelper's, daemon
 # downtime per upgrade policy, rc0.d/rc6.d links) and write BENCHMARKS.md. Needs root for the
 # throwaway dpkg roots; BENCH_WORK must be on the root file system (the roots read the
 # packages built there through their overlay). Needs GNU time (/usr/bin/time). About two

@@ -1,7 +1,7 @@
 // Package dhteardown is the dh_teardown command: it reads each package's declaration file
 // (debian/PKG.teardown, or debian/teardown for the main package), checks it against what
 // dh_installinit staged and the version being built, rewrites the LSB header of multiuser
-// daemons' staged init scripts, and adds the maintainer-script blocks of DESIGN §4 to
+// daemons' staged init scripts, and adds the maintainer-script blocks of docs/design.md §5 to
 // debian/PKG.SCRIPT.debhelper. It writes everything or, on any problem, nothing; a second run
 // changes no byte.
 package dhteardown
@@ -9,6 +9,9 @@ package dhteardown
 import (
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
@@ -22,6 +25,21 @@ const Command = "dh_teardown"
 // for a package without a debian/PKG.teardown file, so that dh can skip running it.
 const Promise = "\n# PROMISE: DH NOOP WITHOUT teardown\n"
 
+// usage is the --help text. debhelper.PrintHelp prints it without its last line, the
+// PROMISE line, which it carries so that the line stays in the executable.
+var usage = `Usage: dh_teardown [debhelper options]
+
+Generate the maintainer-script code for the daemons and info documents declared in
+debian/PKG.teardown (debian/teardown for the main package): multiuser daemons (their staged
+init script's Default-Stop becomes 1; old runlevel 0 and 6 stop links are dropped on
+upgrade), daemons and info documents removed in a version (stopped or deregistered before the
+upgrade unpacks, restored when it fails). Run it after dh_installinit (dh's add-on teardown
+does). It writes every file or, on any problem, nothing, and a second run changes nothing.
+Exit status: 0, 1 for bad input (every problem printed as FILE:LINE: MESSAGE), 2 for a
+usage error. See dh_teardown(1).
+
+` + debhelper.CommonOptionsHelp + Promise
+
 // Main runs dh_teardown in the source tree dir with args (without the command name) and the
 // environment env, and returns its exit status: 0, 1 for bad input (every problem printed),
 // 2 for a bad command line.
@@ -31,7 +49,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		return debhelper.ReportError(stderr, Command, err)
 	}
 	if opts.Help {
-		fmt.Fprintf(stdout, "usage: %s [debhelper options]\nsee dh_teardown(1)%s", Command, Promise)
+		debhelper.PrintHelp(stdout, usage, Promise)
+		return 0
+	}
+	if opts.Version {
+		debhelper.PrintVersion(stdout, Command, srctree.Version)
 		return 0
 	}
 	for _, w := range opts.Warnings {
@@ -42,7 +64,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
-		return printDiagnostics(stderr, diags)
+		return srctree.Report(stderr, "", diags)
 	}
 	host, err := debhelper.LookupHost(env)
 	if err != nil {
@@ -54,12 +76,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	outputs, gdiags := tree.Generate(pkgs, srctree.Staged)
+	outputs, gdiags := generate(tree, pkgs)
 	diags = append(diags, gdiags...)
-	if diags.HasErrors() {
-		return printDiagnostics(stderr, diags)
+	if code := srctree.Report(stderr, "", diags); code != 0 {
+		return code
 	}
-	printDiagnostics(stderr, diags) // the warnings
 
 	plan := debhelper.NewPlan(dir, Command, srctree.Version, opts)
 	plan.Out = stdout
@@ -68,10 +89,17 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	for _, o := range outputs {
 		for _, f := range o.Fragments {
-			plan.AddAutoscript(o.Package, f.Script, f.Text)
+			plan.AddAutoscript(o.Package, f.Script.String(), f.Text)
 		}
-		for name, script := range o.InitScripts {
-			plan.ReplaceFile(srctree.StagedInitScript(o.Package, name), script, 0o755)
+		for _, script := range o.InitScripts {
+			if script.Rewritten {
+				plan.ReplaceFile(srctree.StagedInitScript(o.Package, script.Name), script.Content, 0o755)
+			}
+		}
+		if opts.NoAct || opts.Verbose {
+			for _, f := range o.Fragments {
+				fmt.Fprintf(stdout, "\t# %s: %s: block for %s (%s)\n", o.Package, f.Script, f.Subject, f.Snippet)
+			}
 		}
 		if opts.Verbose {
 			for _, n := range o.Notes {
@@ -85,14 +113,25 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	return 0
 }
 
-// printDiagnostics prints every diagnostic as FILE:LINE: MESSAGE (the contract of DESIGN §3,
-// the form compilers and editors understand) and returns 1 when one is an error.
-func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
+// generate is tree.Generate(pkgs, srctree.Staged), on several goroutines when there are many
+// packages: each package is read and rendered on its own, and rendering templates costs
+// tens of microseconds a package. Outputs and diagnostics come in the order of pkgs.
+func generate(tree *srctree.Tree, pkgs []string) ([]srctree.PackageOutput, maintscript.Diagnostics) {
+	n := min(runtime.GOMAXPROCS(0), 4, len(pkgs)/16)
+	if n <= 1 {
+		return tree.Generate(pkgs, srctree.Staged)
 	}
-	if diags.HasErrors() {
-		return 1
+	outputs := make([][]srctree.PackageOutput, n)
+	diags := make([]maintscript.Diagnostics, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		chunk := pkgs[i*len(pkgs)/n : (i+1)*len(pkgs)/n]
+		wg.Go(func() { outputs[i], diags[i] = tree.Generate(chunk, srctree.Staged) })
 	}
-	return 0
+	wg.Wait()
+	all := slices.Concat(diags...)
+	if all.HasErrors() {
+		return nil, all
+	}
+	return slices.Concat(outputs...), all
 }

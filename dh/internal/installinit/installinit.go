@@ -43,6 +43,35 @@ const (
 	MaxCompat = 14
 )
 
+// usage is the --help text. debhelper.PrintHelp prints it without its last line, the
+// PROMISE line, which it carries so that the line stays in the executable.
+var usage = `Usage: dh_installinit [debhelper options] [options] [multiuser] [-- update-rc.d params]
+
+dh-teardown's drop-in for debhelper's dh_installinit (compat 10 to 14): installs
+debian/PKG.init as etc/init.d/NAME and debian/PKG.default as etc/default/NAME, and adds the
+code that registers, starts, restarts and stops the daemon, as debhelper's does. Exit
+status: 0, 1 for bad input, 2 for a usage error. See dh_installinit-teardown(1).
+
+Options:
+      --name=NAME              the init script NAME (debian/PKG.NAME.init) instead of PKG
+  -n, --no-scripts             install the files, add no maintainer-script code
+  -o, --only-scripts           add the code, install no files
+  -R, --restart-after-upgrade  restart in postinst instead of stopping in prerm (default)
+      --no-restart-after-upgrade  stop in the new preinst, start in postinst
+  -r, --no-stop-on-upgrade     do not stop (or restart) the daemon on upgrade
+      --no-start               register the daemon; never start or stop it
+      --no-enable              register it disabled (update-rc.d defaults-disabled)
+  -d, --remove-d               the script is NAME without a trailing "d" (NAMEd -> NAME)
+  -u, --update-rcd-params=PARAMS  update-rc.d parameters instead of "defaults"
+      --error-handler=FUNCTION call FUNCTION when invoke-rc.d fails (default: exit 1)
+dh-teardown's extensions:
+  multiuser                    stop the daemon in runlevel 1 only: the staged script's
+                               Default-Stop becomes 1; upgrades drop old 0 and 6 stop links
+      --multiuser-since=VERSION  the first version that was multiuser (default: this one)
+      --on-upgrade=POLICY      restart (default), stop-then-start, none, or reload
+
+` + debhelper.CommonOptionsHelp + Promise
+
 // Main runs dh_installinit in the source tree dir with args (without the command name) and
 // the environment env, and returns its exit status: 0, 1 for bad input (every problem
 // printed, nothing written), 2 for a bad command line.
@@ -52,7 +81,11 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		return debhelper.ReportError(stderr, Command, err)
 	}
 	if c.Help {
-		fmt.Fprintf(stdout, "usage: %s [debhelper options] [-n] [-o] [-R] [-r] [-d] [--no-start] [--no-enable] [--name=NAME] [--multiuser-since=VERSION] [--on-upgrade=restart|stop-then-start|none|reload] [multiuser] [-- params]\nsee dh_installinit-teardown(1)%s", Command, Promise)
+		debhelper.PrintHelp(stdout, usage, Promise)
+		return 0
+	}
+	if c.Version {
+		debhelper.PrintVersion(stdout, Command, srctree.Version)
 		return 0
 	}
 	for _, w := range c.Warnings {
@@ -60,7 +93,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
-		return printDiagnostics(stderr, diags)
+		return srctree.Report(stderr, Command+": ", diags)
 	}
 	dh, warning, err := detect(env)
 	if err != nil {
@@ -73,7 +106,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	if dh.Compat14Stable && tree.Source.Compat >= 14 && exists(tree.Path(maintscript.CompatFile)) {
+	if dh.Compat14Stable && tree.Source.Compat >= 14 && exists(tree.Path(srctree.CompatFile)) {
 		return debhelper.ReportError(stderr, Command, fmt.Errorf("debian/compat cannot declare compat %d with debhelper %s: use Build-Depends: debhelper-compat (= %[1]d) in debian/control", tree.Source.Compat, dh.Version))
 	}
 	if c.deprecatedNoRestart {
@@ -117,7 +150,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		r.diags = append(r.diags, maintscript.Diagnostic{Severity: maintscript.Error, Message: "multiuser: no package acted on installs an init script"})
 	}
 	if r.diags.HasErrors() {
-		return printDiagnostics(stderr, r.diags)
+		return srctree.Report(stderr, Command+": ", r.diags)
 	}
 	if err := r.plan.Commit(); err != nil {
 		return debhelper.ReportError(stderr, Command, err)
@@ -362,11 +395,9 @@ func (r *run) pkg(pkg string) {
 	if len(splitWords(c.updateRcdParams)) > 0 {
 		params = c.updateRcdParams
 	}
-	in := maintscript.InitInput{
-		Package: pkg,
-		Version: r.tree.Source.Version,
-		Daemon: maintscript.InitDaemon{
-			Name:              script,
+	shipped := maintscript.InitScript{
+		Name: script,
+		Init: &maintscript.InitOptions{
 			UpdateRcdParams:   params,
 			NoStart:           c.noStart,
 			OnUpgrade:         c.policy(),
@@ -375,7 +406,6 @@ func (r *run) pkg(pkg string) {
 			Multiuser:         c.multiuser,
 			MultiuserSince:    c.multiuserSince,
 		},
-		Debhelper: r.dh.Scripts,
 	}
 	source := init
 	if !install {
@@ -385,7 +415,7 @@ func (r *run) pkg(pkg string) {
 		data, err := os.ReadFile(r.tree.Path(source))
 		switch {
 		case err == nil:
-			in.Script = &maintscript.InitScript{File: source, Content: data}
+			shipped.File, shipped.Content = source, data
 		case !install && os.IsNotExist(err):
 			r.errorf("multiuser with --only-scripts: %s is not staged, so its header cannot be made multiuser", installed)
 			return
@@ -394,31 +424,35 @@ func (r *run) pkg(pkg string) {
 			return
 		}
 	}
-	out, diags := maintscript.GenerateInit(in)
+	model := maintscript.Package{Name: pkg, Version: r.tree.Source.Version, InitScripts: []maintscript.InitScript{shipped}, Debhelper: r.dh.Scripts}
+	if c.multiuser {
+		// The declaration file must not declare it multiuser too: Render says so.
+		model.Declarations = r.declaredMultiuser(pkg, script)
+	}
+	out, diags := maintscript.Render(model, srctree.Tool(Command))
 	r.diags = append(r.diags, diags...)
 	if out == nil {
 		return
 	}
 	r.daemons++
+	rewritten, _ := out.InitScript(script)
 	if install && init != "" {
-		if rewritten, ok := out.InitScripts[script]; ok {
-			r.plan.WriteFile(installed, rewritten, 0o755)
+		if rewritten.Rewritten {
+			r.plan.WriteFile(installed, rewritten.Content, 0o755)
 		} else {
 			r.plan.InstallFile(init, installed, 0o755)
 		}
-	} else if rewritten, ok := out.InitScripts[script]; ok {
+	} else if rewritten.Rewritten {
 		mode := os.FileMode(0o755)
 		if info, err := os.Stat(r.tree.Path(installed)); err == nil {
 			mode = info.Mode().Perm()
 		}
-		r.plan.WriteFile(installed, rewritten, mode)
+		r.plan.WriteFile(installed, rewritten.Content, mode)
 	}
 	if c.NoScripts {
 		return
 	}
-	for _, f := range out.Fragments {
-		r.plan.AddServiceScript(pkg, f.Script, f.Text)
-	}
+	r.addFragments(pkg, out.Fragments)
 	if !c.noStart && r.compat >= 12 && !r.dh.NoInitSystemHelpers {
 		// invoke-rc.d --skip-systemd-native, from the prerm on: needs init-system-helpers
 		// unpacked before this package.
@@ -454,12 +488,38 @@ func (r *run) tmpfiles(pkg, tmp, installing, script string) {
 		return
 	}
 	sort.Strings(files)
-	f, err := maintscript.TmpfilesFragment(pkg, files, r.dh.Scripts)
-	if err != nil {
-		r.errorf("%v", err)
-		return
+	out, diags := maintscript.Render(maintscript.Package{Name: pkg, Version: r.tree.Source.Version, Tmpfiles: files, Debhelper: r.dh.Scripts}, srctree.Tool(Command))
+	r.diags = append(r.diags, diags...)
+	if out != nil {
+		r.addFragments(pkg, out.Fragments)
 	}
-	r.plan.AddAutoscript(pkg, f.Script, f.Text)
+}
+
+// addFragments plans the fragments of pkg into debhelper's files: the service bucket for a
+// daemon's code, the package's .debhelper files for the rest.
+func (r *run) addFragments(pkg string, fragments []maintscript.Fragment) {
+	for _, f := range fragments {
+		if f.Service {
+			r.plan.AddServiceScript(pkg, f.Script.String(), f.Text)
+		} else {
+			r.plan.AddAutoscript(pkg, f.Script.String(), f.Text)
+		}
+	}
+}
+
+// declaredMultiuser returns the declaration of script as a multiuser daemon in pkg's
+// declaration file, or nil; problems of the file are left to dh_teardown.
+func (r *run) declaredMultiuser(pkg, script string) *maintscript.Declarations {
+	decls, _ := r.tree.Declarations(pkg)
+	if decls == nil {
+		return nil
+	}
+	for _, d := range decls.Daemons {
+		if d.Name == script && d.Multiuser {
+			return &maintscript.Declarations{File: decls.File, Daemons: []maintscript.Daemon{d}}
+		}
+	}
+	return nil
 }
 
 // exists reports whether path exists.
@@ -475,25 +535,4 @@ func describe(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// printDiagnostics prints every diagnostic, "dh_installinit: FILE:LINE: MESSAGE" (or
-// "dh_installinit: error: MESSAGE" for one about no file), and returns 1 when one is an
-// error.
-func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		if d.File == "" {
-			kind := "error"
-			if d.Severity == maintscript.Warning {
-				kind = "warning"
-			}
-			fmt.Fprintf(w, "%s: %s: %s\n", Command, kind, d.Message)
-			continue
-		}
-		fmt.Fprintf(w, "%s: %s\n", Command, d.String())
-	}
-	if diags.HasErrors() {
-		return 1
-	}
-	return 0
 }

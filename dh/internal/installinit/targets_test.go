@@ -28,11 +28,9 @@ type target struct {
 
 // atLeast reports whether the target's debhelper is version v or later.
 func (tg *target) atLeast(t *testing.T, v string) bool {
-	a, err := maintscript.ParseVersion(tg.version)
+	c, err := maintscript.CompareVersions(tg.version, v)
 	require.NoError(t, err)
-	b, err := maintscript.ParseVersion(v)
-	require.NoError(t, err)
-	return maintscript.CompareVersions(a, b) >= 0
+	return c >= 0
 }
 
 // releases are the debootstrapped releases compared besides the host: Debian 13 and unstable.

@@ -62,8 +62,7 @@ var thresholds = []struct {
 
 // BehaviourOf returns the behaviour of debhelper version v.
 func BehaviourOf(v string) (Behaviour, error) {
-	parsed, err := maintscript.ParseVersion(v)
-	if err != nil {
+	if err := maintscript.CheckVersion(v); err != nil {
 		return Behaviour{}, fmt.Errorf("debhelper version %q: %v", v, err)
 	}
 	if !strings.HasPrefix(v, "13.") && !strings.HasPrefix(v, "14.") {
@@ -72,8 +71,7 @@ func BehaviourOf(v string) (Behaviour, error) {
 	b := Behaviour{Version: v}
 	for _, t := range thresholds {
 		// "~": backports (13.32~bpo12+1) and pre-releases have the change.
-		since, _ := maintscript.ParseVersion(t.since + "~")
-		if maintscript.CompareVersions(parsed, since) >= 0 {
+		if c, err := maintscript.CompareVersions(v, t.since+"~"); err == nil && c >= 0 {
 			t.set(&b)
 		}
 	}

@@ -26,7 +26,7 @@ func Tool(command string) string { return command + "/" + Version }
 // Tree is a source tree being built: the directory that holds debian/.
 type Tree struct {
 	Dir    string
-	Source *maintscript.Source
+	Source *Source
 	// MainPackage is the package whose files may omit the "PKG." prefix (debhelper's
 	// --mainpackage; by default the first binary package).
 	MainPackage string
@@ -43,7 +43,7 @@ func OpenTree(dir string) (*Tree, maintscript.Diagnostics) {
 	if err != nil {
 		return nil, maintscript.Diagnostics{{File: filepath.Join(dir, "debian"), Severity: maintscript.Error, Message: "no debian/ directory: not a source tree"}}
 	}
-	src, diags := maintscript.ReadSource(os.DirFS(dir))
+	src, diags := ReadSource(os.DirFS(dir))
 	if src == nil {
 		return nil, diags
 	}
@@ -93,23 +93,17 @@ const (
 
 // Input reads pkg's declaration file (debian/PKG.teardown, or debian/teardown for the first
 // package), the init scripts it declares, and the conffiles debian/PKG.maintscript already
-// removes, into the maintscript library's input. It returns a nil Declarations in the input
-// when the package has no declaration file.
-func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscript.Diagnostics) {
-	in := maintscript.Input{Package: pkg, Version: t.Source.Version, InitScripts: map[string]maintscript.InitScript{}, RemovedConffiles: map[string]bool{}}
-	file, ok := t.pkgFile(pkg, "teardown")
-	if !ok {
-		return in, nil
-	}
-	data, err := debhelper.ReadFile(t.Path(file))
-	if err != nil {
-		return in, fileError(file, err)
-	}
-	decls, diags := maintscript.ParseDeclarations(file, data)
-	if diags.HasErrors() {
+// removes, into the maintscript library's model. The model's Declarations are nil when the
+// package has no declaration file. The diagnostics are the problems that stop reading: the
+// declaration file's warnings come again from maintscript.Render, which checks it again.
+func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Package, maintscript.Diagnostics) {
+	in := maintscript.Package{Name: pkg, Version: t.Source.Version}
+	decls, diags := t.Declarations(pkg)
+	if decls == nil || diags.HasErrors() {
 		return in, diags
 	}
 	in.Declarations = decls
+	diags = nil
 	for _, d := range decls.Daemons {
 		script, ok, err := t.initScript(pkg, d.Name, from)
 		if err != nil {
@@ -117,7 +111,7 @@ func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscr
 			continue
 		}
 		if ok {
-			in.InitScripts[d.Name] = script
+			in.InitScripts = append(in.InitScripts, script)
 		}
 	}
 	removed, mdiags := t.maintscriptConffiles(pkg)
@@ -125,59 +119,81 @@ func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscr
 	return in, append(diags, mdiags...)
 }
 
+// Declarations reads and parses pkg's declaration file, debian/PKG.teardown (or
+// debian/teardown for the first package); nil when the package has none.
+func (t *Tree) Declarations(pkg string) (*maintscript.Declarations, maintscript.Diagnostics) {
+	file, ok := t.pkgFile(pkg, "teardown")
+	if !ok {
+		return nil, nil
+	}
+	data, err := debhelper.ReadFile(t.Path(file))
+	if err != nil {
+		return nil, fileError(file, err)
+	}
+	return maintscript.ParseDeclarations(file, data)
+}
+
 // initScript finds the init script name of pkg.
 func (t *Tree) initScript(pkg, name string, from ScriptSource) (maintscript.InitScript, bool, error) {
-	candidates := []string{StagedInitScript(pkg, name)}
 	if from == StagedOrSource {
 		if _, err := os.Stat(t.Path("debian/" + pkg)); errors.Is(err, fs.ErrNotExist) {
-			candidates = []string{"debian/" + pkg + "." + name + ".init"}
-			if name == pkg {
-				candidates = append(candidates, "debian/"+pkg+".init")
-				if t.isMain(pkg) {
-					candidates = append(candidates, "debian/init")
-				}
-			}
+			return t.SourceInitScript(pkg, name)
 		}
 	}
+	return t.readFirst(name, StagedInitScript(pkg, name))
+}
+
+// SourceInitScript reads the init script name of pkg as debian/ holds it, before
+// dh_installinit stages it (and dh_teardown rewrites the staged copy): debian/PKG.NAME.init,
+// or for the package's own name debian/PKG.init and, for the first package, debian/init.
+func (t *Tree) SourceInitScript(pkg, name string) (maintscript.InitScript, bool, error) {
+	candidates := []string{"debian/" + pkg + "." + name + ".init"}
+	if name == pkg {
+		candidates = append(candidates, "debian/"+pkg+".init")
+		if t.isMain(pkg) {
+			candidates = append(candidates, "debian/init")
+		}
+	}
+	return t.readFirst(name, candidates...)
+}
+
+// readFirst reads the init script name from the first of the files that exists.
+func (t *Tree) readFirst(name string, candidates ...string) (maintscript.InitScript, bool, error) {
 	for _, c := range candidates {
 		data, err := debhelper.ReadFile(t.Path(c))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
 		case err != nil:
-			return maintscript.InitScript{File: c}, false, err
+			return maintscript.InitScript{Name: name, File: c}, false, err
 		}
-		return maintscript.InitScript{File: c, Content: data}, true, nil
+		return maintscript.InitScript{Name: name, File: c, Content: data}, true, nil
 	}
 	return maintscript.InitScript{}, false, nil
 }
 
 // maintscriptConffiles returns the conffiles that debian/PKG.maintscript removes with
 // rm_conffile.
-func (t *Tree) maintscriptConffiles(pkg string) (map[string]bool, maintscript.Diagnostics) {
-	removed := map[string]bool{}
+func (t *Tree) maintscriptConffiles(pkg string) ([]string, maintscript.Diagnostics) {
 	file, ok := t.pkgFile(pkg, "maintscript")
 	if !ok {
-		return removed, nil
+		return nil, nil
 	}
 	data, err := debhelper.ReadFile(t.Path(file))
 	if err != nil {
-		return removed, fileError(file, err)
+		return nil, fileError(file, err)
 	}
+	var removed []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		words := strings.Fields(sc.Text())
 		if len(words) >= 2 && words[0] == "rm_conffile" {
-			removed[words[1]] = true
+			removed = append(removed, words[1])
 		}
 	}
 	return removed, nil
 }
 
 func fileError(file string, err error) maintscript.Diagnostics {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return maintscript.Diagnostics{{File: file, Severity: maintscript.Error, Message: err.Error()}}
+	return maintscript.Diagnostics{{File: file, Severity: maintscript.Error, Message: describeReadError(err)}}
 }
