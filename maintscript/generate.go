@@ -394,10 +394,59 @@ func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
 		}
 		conffiles = append(conffiles, c)
 	}
-	data := templates.RemovedDaemon{Name: d.Name, InitScript: initScript, RemovedIn: d.RemovedIn, Conffiles: conffiles, PriorVersion: d.RemovedIn + "~"}
+	stateDir := StateDir + "/" + g.pkg + "_" + d.Name
+	service := d.Name + ".service"
+	data := templates.RemovedDaemon{Name: d.Name, InitScript: initScript, RemovedIn: d.RemovedIn, Conffiles: conffiles, PriorVersion: d.RemovedIn + "~",
+		Service: service, StateDir: stateDir, InitRecord: stateDir + "/init"}
+	for _, u := range stopOrder(append([]string{service}, d.Units...)) {
+		data.Units = append(data.Units, templates.Unit{Name: u, Record: stateDir + "/" + u, Files: unitFiles(u)})
+	}
+	if d.ReplacedBy != "" {
+		unit := d.ReplacedBy + ".service"
+		data.ReplacedBy = &templates.Replacement{Name: d.ReplacedBy, InitScript: "/etc/init.d/" + d.ReplacedBy, Unit: templates.Unit{Name: unit, Files: unitFiles(unit)}}
+	}
 	for _, script := range []Script{Preinst, Postinst, Postrm} {
 		g.render(script, "daemon-removed", subject, data, false)
 	}
+}
+
+// StateDir is where the generated preinst of a package records which daemons and units of the
+// daemons it no longer ships it stopped, in PKG_NAME/ (a package name has no "_"), which the
+// postinst or the postrm removes: under /run, so that a record never outlives the processes it
+// describes (a reboot clears both), and in a directory of its own, not /run/PKG, which may be a
+// daemon's RuntimeDirectory that systemd removes when it stops the daemon.
+const StateDir = "/run/dh-teardown"
+
+// UnitDirs are the directories systemd loads system unit files from (administrator,
+// runtime, packages before and after the /usr merge). A unit whose file is in none of them is
+// gone from the system; one whose file is still in one of them moved to another package (or is
+// the administrator's own) and is left alone.
+var UnitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"}
+
+func unitFiles(unit string) []string {
+	files := make([]string, len(UnitDirs))
+	for i, d := range UnitDirs {
+		files[i] = d + "/" + unit
+	}
+	return files
+}
+
+// stopOrder orders units as the preinst stops them: the units that activate others
+// (sockets, timers, paths) first, so that nothing starts again what was just stopped; the
+// rest keep their order.
+func stopOrder(units []string) []string {
+	trigger := func(u string) bool {
+		return strings.HasSuffix(u, ".socket") || strings.HasSuffix(u, ".timer") || strings.HasSuffix(u, ".path")
+	}
+	out := make([]string, 0, len(units))
+	for _, first := range []bool{true, false} {
+		for _, u := range units {
+			if trigger(u) == first && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
 }
 
 func (g *generator) removedInfo(info Info) {
