@@ -9,7 +9,7 @@
 //	    -declarations hello.teardown [-file SRC=DST]... [-maintainer WHO] -out DIR
 //
 // -declarations is a declaration file as debian/PKG.teardown would hold it (Daemon and Info
-// stanzas); -daemon and -init name the daemon the package ships and its init script. Into DIR
+// stanzas, docs/declarations.md); -daemon and -init name the daemon the package ships and its init script. Into DIR
 // it writes the maintainer scripts that have code (preinst, postinst, prerm, postrm: nfpm
 // reads scripts from files), etc/init.d/NAME (the init script to ship, rewritten to
 // Default-Stop: 1 when the daemon is declared multiuser) and PKG_VERSION_all.deb, whose path
