@@ -381,6 +381,7 @@ func (g *generator) multiuserLinks(subject string, data templates.MultiuserDaemo
 	g.render(Postinst, "daemon-multiuser", subject, data, service)
 	g.render(Postrm, "daemon-multiuser", subject, data, service)
 	g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", data.Since)
+	g.note(subject, "multiuser concerns sysvinit only: systemd stops its units itself at shutdown (a native unit, or the one systemd-sysv-generator makes from the init script), whatever the rc links say")
 }
 
 func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
