@@ -46,8 +46,7 @@ func ExampleRender_multiuser() {
 	// postinst: daemon "hellod" (daemon-multiuser.postinst)
 	// postrm: daemon "hellod" (daemon-multiuser.postrm)
 	// note: the LSB header of /etc/init.d/hellod now says Default-Stop: 1
-	// note: configuring from a version older than 1.1 removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs
-	// note: multiuser concerns sysvinit only: systemd stops its units itself at shutdown (a native unit, or the one systemd-sysv-generator makes from the init script), whatever the rc links say
+	// note: configuring from a version older than 1.1 removes its stop links in rc0.d and rc6.d (shutdown and reboot leave it to sendsigs) and adds the rc1.d one a fresh install has; a downgrade to such a version lets that version's update-rc.d remake its links from its own header. This is about sysvinit: systemd stops the daemon's unit at shutdown whatever the header says
 	// ship /etc/init.d/hellod (rewritten: true):
 	// #!/bin/sh
 	// ### BEGIN INIT INFO

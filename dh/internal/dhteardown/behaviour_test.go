@@ -25,6 +25,7 @@ Conffiles: /etc/default/hello-legacyd
 Info: hello-old
 File: /usr/share/hello/info/hello-old.info
 Removed-In: 2.0
+Registration: explicit
 `
 
 const legacyDoc = "/usr/share/hello/info/hello-old.info"
