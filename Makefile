@@ -55,7 +55,13 @@ demo: deps build
 	  [ -f $$tmp/DEBIAN/$$s ] && { echo "### DEBIAN/$$s of hello_2.0_all.deb"; cat $$tmp/DEBIAN/$$s; }; \
 	done; \
 	echo "### /etc/init.d/hellod in the package:"; \
-	dpkg-deb --fsys-tarfile $$tmp/hello_2.0_all.deb | tar -xOf - ./etc/init.d/hellod | sed -n '/BEGIN INIT INFO/,/END INIT INFO/p'
+	dpkg-deb --fsys-tarfile $$tmp/hello_2.0_all.deb | tar -xOf - ./etc/init.d/hellod | sed -n '/BEGIN INIT INFO/,/END INIT INFO/p'; \
+	cp -a examples/hello/1.1 $$tmp/hello-1.1; \
+	( cd $$tmp/hello-1.1 && PATH=$$tmp/stage/usr/bin:$$PATH PERL5LIB=$$tmp/stage/usr/share/perl5 \
+	  DH_TEARDOWN_BIN=$$tmp/stage/usr/lib/dh-teardown/bin dpkg-buildpackage -b -uc -us -d ) >$$tmp/build-1.1.log 2>&1 \
+	  || { cat $$tmp/build-1.1.log; exit 1; }; \
+	echo "### teardown check hello_1.1_all.deb hello_2.0_all.deb: what 2.0 drops, and whether it handles it"; \
+	bin/teardown check $$tmp/hello_1.1_all.deb $$tmp/hello_2.0_all.deb
 
 # Fuzz the declaration parser and the renderer (FUZZTIME=1m by default).
 FUZZTIME ?= 1m

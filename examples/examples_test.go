@@ -49,10 +49,19 @@ func TestMain(m *testing.M) {
 // buildExample builds examples/hello/VERSION with dpkg-buildpackage and returns the .deb.
 func buildExample(t *testing.T, version string) string {
 	t.Helper()
+	deb := filepath.Join(buildTree(t, "hello", version), "hello_"+version+"_all.deb")
+	require.FileExists(t, deb)
+	return deb
+}
+
+// buildTree builds examples/NAME/VERSION with dpkg-buildpackage, with dh-teardown staged from
+// this checkout, and returns the directory the .debs are in.
+func buildTree(t *testing.T, name, version string) string {
+	t.Helper()
 	st := stage(t)
 	work := t.TempDir()
-	src := filepath.Join(work, "hello-"+version)
-	out, err := exec.Command("cp", "-a", filepath.Join("hello", version), src).CombinedOutput()
+	src := filepath.Join(work, name+"-"+version)
+	out, err := exec.Command("cp", "-a", filepath.Join(name, version), src).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
 	cmd.Dir = src
@@ -61,10 +70,8 @@ func buildExample(t *testing.T, version string) string {
 		"PERL5LIB="+filepath.Join(st, "usr/share/perl5"),
 		"DH_TEARDOWN_BIN="+filepath.Join(st, "usr/lib/dh-teardown/bin"))
 	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "dpkg-buildpackage of hello %s:\n%s", version, out)
-	deb := filepath.Join(work, "hello_"+version+"_all.deb")
-	require.FileExists(t, deb)
-	return deb
+	require.NoError(t, err, "dpkg-buildpackage of %s %s:\n%s", name, version, out)
+	return work
 }
 
 // lintian runs lintian on deb (with the package's own overrides) and fails t on any error or

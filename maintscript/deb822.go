@@ -42,7 +42,7 @@ const (
 func splitStanzas(file string, data []byte, diags *Diagnostics) []stanza {
 	text := string(data)
 	if !utf8.ValidString(text) {
-		diags.errorf(file, 0, "not valid UTF-8")
+		diags.errorf(at{file: file, line: 0}, "not valid UTF-8")
 		return nil
 	}
 	var (
@@ -58,10 +58,10 @@ func splitStanzas(file string, data []byte, diags *Diagnostics) []stanza {
 		line := strings.TrimSuffix(raw, "\r")
 		switch {
 		case len(line) > maxLine:
-			diags.errorf(file, n, "line too long (%d bytes, at most %d)", len(line), maxLine)
+			diags.errorf(at{file: file, line: n}, "line too long (%d bytes, at most %d)", len(line), maxLine)
 			continue
 		case strings.ContainsRune(line, 0):
-			diags.errorf(file, n, "NUL byte in line")
+			diags.errorf(at{file: file, line: n}, "NUL byte in line")
 			continue
 		case strings.TrimSpace(line) == "":
 			cur = nil
@@ -70,7 +70,7 @@ func splitStanzas(file string, data []byte, diags *Diagnostics) []stanza {
 			continue
 		case line[0] == ' ' || line[0] == '\t':
 			if cur == nil || len(cur.fields) == 0 {
-				diags.errorf(file, n, "continuation line outside a field")
+				diags.errorf(at{file: file, line: n}, "continuation line outside a field")
 				continue
 			}
 			f := &cur.fields[len(cur.fields)-1]
@@ -79,7 +79,7 @@ func splitStanzas(file string, data []byte, diags *Diagnostics) []stanza {
 			case f.long:
 			case f.size > maxField:
 				f.long = true
-				diags.errorf(file, f.line, "field %q too long (more than %d bytes)", truncate(f.name), maxField)
+				diags.errorf(at{file: file, line: f.line}, "field %q too long (more than %d bytes)", truncate(f.name), maxField)
 			default:
 				cont := strings.TrimSpace(line)
 				if cont == "." {
@@ -91,12 +91,12 @@ func splitStanzas(file string, data []byte, diags *Diagnostics) []stanza {
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok {
-			diags.errorf(file, n, "expected \"Field: value\", found %q", truncate(line))
+			diags.errorf(at{file: file, line: n}, "expected \"Field: value\", found %q", truncate(line))
 			continue
 		}
 		name = strings.TrimSpace(name)
 		if !isFieldName(name) {
-			diags.errorf(file, n, "invalid field name %q", truncate(name))
+			diags.errorf(at{file: file, line: n}, "invalid field name %q", truncate(name))
 			continue
 		}
 		if cur == nil {

@@ -2,41 +2,78 @@ package maintscript
 
 import (
 	"fmt"
+	"io"
 	"sort"
+	"strconv"
 	"strings"
 )
 
-// Severity tells whether a Diagnostic stops generation.
+// Severity tells whether a Diagnostic stops rendering. Its zero value is invalid, so that a
+// Diagnostic built without one is noticed rather than taken for an error or a warning.
 type Severity int
 
 const (
-	// Error is a problem that stops generation: nothing is written.
-	Error Severity = iota
-	// Warning is reported but does not stop generation.
+	// Error is a problem that stops rendering: no Result, nothing to write.
+	Error Severity = iota + 1
+	// Warning is reported but does not stop rendering.
 	Warning
 )
 
-// Diagnostic is one problem found in the input, with its position.
-type Diagnostic struct {
-	// File is the path of the file as the caller named it (for example
-	// "debian/hello.teardown"); Line is 1-based, 0 when the problem concerns the whole file.
-	File     string
-	Line     int
-	Severity Severity
-	Message  string
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "Severity(" + strconv.Itoa(int(s)) + ")"
 }
 
-// String formats the diagnostic as FILE:LINE: MESSAGE, with "warning: " before the message
-// of a warning.
+// Diagnostic is one problem found in the input, with where it is.
+//
+// A problem in a file (a declaration file, an init script) has the file's path as the
+// caller named it, a 1-based line (0: the whole file) and a 1-based column (0: unknown). A
+// problem in a value built in Go, or given on a command line, has no file: its Subject (what it
+// is about, such as `daemon "hellod"` or `package "hello"`) is then its position.
+type Diagnostic struct {
+	Severity Severity
+	File     string
+	Line     int
+	Column   int
+	// Subject names what the problem is about; it is printed before the message.
+	Subject string
+	Message string
+}
+
+// String formats the diagnostic on one line:
+//
+//	FILE:LINE:COLUMN: [warning: ]SUBJECT: MESSAGE
+//
+// leaving out what is unknown: the line and column when 0, the file when there is none (the
+// subject is then the position), "error: " in place of the position when there is neither.
 func (d Diagnostic) String() string {
 	var b strings.Builder
-	b.WriteString(d.File)
-	if d.Line > 0 {
-		fmt.Fprintf(&b, ":%d", d.Line)
+	if d.File != "" {
+		b.WriteString(d.File)
+		if d.Line > 0 {
+			fmt.Fprintf(&b, ":%d", d.Line)
+			if d.Column > 0 {
+				fmt.Fprintf(&b, ":%d", d.Column)
+			}
+		}
+		b.WriteString(": ")
 	}
-	b.WriteString(": ")
-	if d.Severity == Warning {
+	switch {
+	case d.Severity == Warning:
 		b.WriteString("warning: ")
+	case d.Severity != Error:
+		b.WriteString(d.Severity.String() + ": ")
+	case d.File == "" && d.Subject == "":
+		b.WriteString("error: ")
+	}
+	if d.Subject != "" {
+		b.WriteString(d.Subject + ": ")
 	}
 	b.WriteString(d.Message)
 	return b.String()
@@ -46,26 +83,16 @@ func (d Diagnostic) String() string {
 // error it reports the errors only, one per line.
 type Diagnostics []Diagnostic
 
-func (ds *Diagnostics) add(sev Severity, file string, line int, format string, args ...any) {
-	*ds = append(*ds, Diagnostic{File: file, Line: line, Severity: sev, Message: fmt.Sprintf(format, args...)})
-}
-
-func (ds *Diagnostics) errorf(file string, line int, format string, args ...any) {
-	ds.add(Error, file, line, format, args...)
-}
-
-func (ds *Diagnostics) warnf(file string, line int, format string, args ...any) {
-	ds.add(Warning, file, line, format, args...)
-}
-
-func (ds Diagnostics) errorCount() int {
-	n := 0
+// Fprint writes every diagnostic to w, one a line as [Diagnostic.String] formats it, each
+// line started by prefix (a command's "NAME: ", or ""). It is the one way dh-teardown's
+// commands print problems.
+func (ds Diagnostics) Fprint(w io.Writer, prefix string) error {
+	var b strings.Builder
 	for _, d := range ds {
-		if d.Severity == Error {
-			n++
-		}
+		b.WriteString(prefix + d.String() + "\n")
 	}
-	return n
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // HasErrors reports whether any diagnostic is an Error.
@@ -90,6 +117,7 @@ func (ds Diagnostics) Err() error {
 	return nil
 }
 
+// Error returns the errors, one a line.
 func (ds Diagnostics) Error() string {
 	var lines []string
 	for _, d := range ds {
@@ -100,8 +128,33 @@ func (ds Diagnostics) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// sort orders the diagnostics by file, then line, keeping the order of equal positions.
-func (ds Diagnostics) sort() {
+// at is where a problem is: a file position, or a subject alone.
+type at struct {
+	file    string
+	line    int
+	subject string
+}
+
+func (ds *Diagnostics) add(sev Severity, p at, format string, args ...any) {
+	*ds = append(*ds, Diagnostic{Severity: sev, File: p.file, Line: p.line, Subject: p.subject, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ds *Diagnostics) errorf(p at, format string, args ...any) { ds.add(Error, p, format, args...) }
+
+func (ds *Diagnostics) warnf(p at, format string, args ...any) { ds.add(Warning, p, format, args...) }
+
+func (ds Diagnostics) errorCount() int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// Sort orders the diagnostics by file, then line, keeping the order of equal positions.
+func (ds Diagnostics) Sort() {
 	sort.SliceStable(ds, func(i, j int) bool {
 		if ds[i].File != ds[j].File {
 			return ds[i].File < ds[j].File

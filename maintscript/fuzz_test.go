@@ -14,6 +14,7 @@ import (
 var generatedCommands = map[string]bool{
 	"[": true, "dpkg": true, "invoke-rc.d": true, "update-rc.d": true, "dpkg-maintscript-helper": true,
 	"rm": true, "ln": true, "chmod": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
+	":": true, "mkdir": true, "systemctl": true, "deb-systemd-invoke": true, "deb-systemd-helper": true,
 }
 
 // FuzzDeclarations feeds arbitrary declaration files through the parser and, when they are
@@ -25,23 +26,24 @@ func FuzzDeclarations(f *testing.F) {
 	f.Add([]byte("Info: x\nFile: /opt/x.info\nRemoved-In: 1:2~3\n"), "1:3")
 	f.Add([]byte("Daemon: $(id)\nMultiuser: yes\n"), "1")
 	f.Add([]byte("daemon: a\n multi\n#c\n\nInfo: b\n"), "0")
+	f.Add([]byte("Daemon: a\nRemoved-In: 1\nUnits: a.socket a-helper.timer\nReplaced-By: b\n"), "1")
 	f.Fuzz(func(t *testing.T, data []byte, version string) {
 		decls, diags := ParseDeclarations("f", data)
 		if diags.HasErrors() {
 			return
 		}
-		scripts := map[string]InitScript{}
+		var scripts []InitScript
 		for _, d := range decls.Daemons {
 			if d.Multiuser {
-				scripts[d.Name] = InitScript{File: "s", Content: []byte(hellodInit)}
+				scripts = append(scripts, InitScript{Name: d.Name, File: "s", Content: []byte(hellodInit)})
 			}
 		}
-		out, diags := Generate(Input{Package: "hello", Version: version, Declarations: decls, InitScripts: scripts})
+		out, diags := Render(Package{Name: "hello", Version: version, Declarations: decls, InitScripts: scripts}, "dh_teardown/fuzz")
 		if diags.HasErrors() {
 			return
 		}
-		for _, script := range Scripts {
-			text := WholeScript(script, "dh_teardown/fuzz", out.Fragments)
+		for _, script := range AllScripts() {
+			text := out.Scripts.Get(script)
 			if text == "" {
 				continue
 			}

@@ -30,26 +30,26 @@ var generateCases = []generateCase{
 	{name: "multiuser-since-built", decls: "Daemon: hellod\nMultiuser: yes\n", version: "1.4-1", scripts: map[string]string{"hellod": hellodInit}},
 	{name: "removed-daemon", decls: "Daemon: hello-legacyd\nRemoved-In: 2.0-1\nConffiles: /etc/default/hello-legacyd\n", version: "2.0-1"},
 	{name: "removed-daemon-maintscript", decls: "Daemon: hello-legacyd\nRemoved-In: 2.0-1\nConffiles: /etc/default/hello-legacyd\n", version: "2.1-1", maintfile: []string{"/etc/init.d/hello-legacyd"}},
-	{name: "info-explicit", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1:1.5\n", version: "1:2.0-1"},
+	{name: "removed-daemon-units", decls: "Daemon: greeterd\nRemoved-In: 2.0\nUnits: greeterd-clean.timer greeterd.socket\n", version: "2.0"},
+	{name: "removed-daemon-replaced", decls: "Daemon: greeter-oldd\nRemoved-In: 2.0\nReplaced-By: greeter-newd\n", version: "2.0", scripts: map[string]string{"greeter-newd": hellodInit}},
+	{name: "info-explicit", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1:1.5\nRegistration: explicit\n", version: "1:2.0-1"},
 	{name: "info-trigger", decls: "Info: hello-old\nRemoved-In: 1.5-1\n", version: "2.0-1"},
+	{name: "info-elsewhere", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1.5-1\n", version: "2.0-1"},
 	{name: "all", decls: exampleDecls, version: "2.0-1", scripts: map[string]string{"hellod": hellodInit}},
 }
 
-func (c generateCase) input(t *testing.T) Input {
+func (c generateCase) input(t *testing.T) Package {
 	decls, diags := ParseDeclarations("debian/hello.teardown", []byte(c.decls))
 	require.False(t, diags.HasErrors(), "%v", diags)
-	in := Input{Package: "hello", Version: c.version, Declarations: decls, InitScripts: map[string]InitScript{}, RemovedConffiles: map[string]bool{}}
+	in := Package{Name: "hello", Version: c.version, Declarations: decls, RemovedConffiles: c.maintfile}
 	for name, text := range c.scripts {
-		in.InitScripts[name] = InitScript{File: "debian/hello/etc/init.d/" + name, Content: []byte(text)}
-	}
-	for _, c := range c.maintfile {
-		in.RemovedConffiles[c] = true
+		in.InitScripts = append(in.InitScripts, InitScript{Name: name, File: "debian/hello/etc/init.d/" + name, Content: []byte(text)})
 	}
 	return in
 }
 
-// describe renders an Output as the golden files show it.
-func describe(out *Output) string {
+// describe renders a Result as the golden files show it.
+func describe(out *Result) string {
 	var b strings.Builder
 	for _, f := range out.Fragments {
 		fmt.Fprintf(&b, "== %s %s: %s (%s)\n%s", f.Package, f.Script, f.Subject, f.Snippet, f.Text)
@@ -57,16 +57,18 @@ func describe(out *Output) string {
 	for _, n := range out.Notes {
 		fmt.Fprintf(&b, "== note %s: %s: %s\n", n.Package, n.Subject, n.Text)
 	}
-	for name := range out.InitScripts {
-		fmt.Fprintf(&b, "== init script %s rewritten\n", name)
+	for _, s := range out.InitScripts {
+		if s.Rewritten {
+			fmt.Fprintf(&b, "== init script %s rewritten\n", s.Name)
+		}
 	}
 	return b.String()
 }
 
-func TestGenerateGolden(t *testing.T) {
+func TestRenderDeclarationsGolden(t *testing.T) {
 	for _, c := range generateCases {
 		t.Run(c.name, func(t *testing.T) {
-			out, diags := Generate(c.input(t))
+			out, diags := Render(c.input(t), "dh_teardown/test")
 			require.False(t, diags.HasErrors(), "%v", diags)
 			golden(t, filepath.Join("testdata", "generate", c.name+".golden"), describe(out))
 		})
@@ -94,14 +96,18 @@ func TestGeneratedScriptsPassShellChecks(t *testing.T) {
 		require.NoError(t, err, "%s is needed (apt-get install dash shellcheck devscripts)", tool)
 	}
 	for _, c := range generateCases {
-		out, diags := Generate(c.input(t))
+		out, diags := Render(c.input(t), "dh_teardown/test")
 		require.False(t, diags.HasErrors(), "%v", diags)
-		for _, script := range Scripts {
-			text := WholeScript(script, "dh_teardown/test", out.Fragments)
-			if text == "" {
-				continue
-			}
-			t.Run(c.name+"/"+script, func(t *testing.T) { checkShell(t, text) })
+		checkScripts(t, c.name, out.Scripts)
+	}
+}
+
+// checkScripts runs checkShell on each script that has code.
+func checkScripts(t *testing.T, name string, sc Scripts) {
+	t.Helper()
+	for _, script := range AllScripts() {
+		if text := sc.Get(script); text != "" {
+			t.Run(name+"/"+script.String(), func(t *testing.T) { checkShell(t, text) })
 		}
 	}
 }
@@ -123,7 +129,7 @@ func checkShell(t *testing.T, text string) {
 	}
 }
 
-func TestGenerateErrors(t *testing.T) {
+func TestRenderDeclarationErrors(t *testing.T) {
 	decls := `Daemon: hellod
 Removed-In: 2.0
 
@@ -145,11 +151,11 @@ Removed-In: 1.9-2
 `
 	d, diags := ParseDeclarations("debian/hello.teardown", []byte(decls))
 	require.False(t, diags.HasErrors(), "%v", diags)
-	_, diags = Generate(Input{Package: "hello", Version: "1.9-1", Declarations: d, InitScripts: map[string]InitScript{
-		"hellod": {File: "debian/hello/etc/init.d/hellod", Content: []byte(hellodInit)},
-		"early":  {File: "debian/hello/etc/init.d/early", Content: []byte(hellodInit)},
-		"rcs":    {File: "debian/hello.rcs.init", Content: []byte(strings.Replace(hellodInit, "2 3 4 5", "S", 1))},
-	}})
+	_, diags = Render(Package{Name: "hello", Version: "1.9-1", Declarations: d, InitScripts: []InitScript{
+		{Name: "hellod", File: "debian/hello/etc/init.d/hellod", Content: []byte(hellodInit)},
+		{Name: "early", File: "debian/hello/etc/init.d/early", Content: []byte(hellodInit)},
+		{Name: "rcs", File: "debian/hello.rcs.init", Content: []byte(strings.Replace(hellodInit, "2 3 4 5", "S", 1))},
+	}}, "t/1")
 	assert.Equal(t, strings.Join([]string{
 		`debian/hello.teardown:2: daemon "hellod": Removed-In "2.0", but the package still ships /etc/init.d/hellod (debian/hello/etc/init.d/hellod)`,
 		`debian/hello.teardown:5: daemon "gone": Removed-In "3.0": newer than the version being built (1.9-1)`,
@@ -160,23 +166,31 @@ Removed-In: 1.9-2
 	}, "\n"), diags.Error())
 }
 
-func TestGenerateRejectsBadPackageAndVersion(t *testing.T) {
-	d := &Declarations{File: "f"}
-	_, diags := Generate(Input{Package: "hello", Version: "1.0; reboot", Declarations: d})
+func TestRenderRejectsBadPackageAndVersion(t *testing.T) {
+	d := &Declarations{File: "f", Daemons: []Daemon{{Name: "a", Multiuser: true}}}
+	sh := []InitScript{{Name: "a", Content: []byte(hellodInit)}}
+	_, diags := Render(Package{Name: "hello", Version: "1.0; reboot", Declarations: d, InitScripts: sh}, "t/1")
 	assert.Contains(t, diags.Error(), `f: version being built "1.0; reboot"`)
-	_, diags = Generate(Input{Package: "Hello$", Version: "1.0", Declarations: d})
+	_, diags = Render(Package{Name: "Hello$", Version: "1.0", Declarations: d, InitScripts: sh}, "t/1")
 	assert.Contains(t, diags.Error(), `f: package "Hello$": not a valid package name`)
+	_, diags = Render(Package{Name: "Hello$", Version: "1.0"}, "t/1")
+	assert.Equal(t, `package "Hello$": not a valid package name (lower-case letters, digits, "+", "-", ".", at least two characters)`, diags.Error(),
+		"without a file the subject is the position")
+	_, diags = Render(Package{Name: "hello", Version: "1.0"}, "my tool")
+	assert.Contains(t, diags.Error(), `package "hello": tool "my tool": the generator's name in the marker lines must be one word`)
 }
 
-func TestGenerateWithoutDeclarations(t *testing.T) {
-	out, diags := Generate(Input{Package: "hello", Version: "1.0"})
+func TestRenderWithoutDeclarations(t *testing.T) {
+	out, diags := Render(Package{Name: "hello", Version: "1.0"}, "t/1")
 	assert.Empty(t, diags)
 	assert.Empty(t, out.Fragments)
+	assert.Equal(t, Scripts{}, out.Scripts, "a package with nothing to do needs no scripts")
 }
 
-func TestWholeScriptOrder(t *testing.T) {
-	frags := []Fragment{{Script: "postrm", Text: "echo first\n"}, {Script: "postrm", Text: "echo second\n"}, {Script: "preinst", Text: "echo pre\n"}}
+func TestAssembleOrder(t *testing.T) {
+	frags := []Fragment{{Script: Postrm, Text: "echo first\n"}, {Script: Postrm, Text: "echo second\n"}, {Script: Preinst, Text: "echo pre\n"}}
+	sc := assemble("t/1", frags)
 	assert.Equal(t, "#!/bin/sh\nset -e\n\n# Automatically added by t/1\necho second\n# End automatically added section\n# Automatically added by t/1\necho first\n# End automatically added section\n",
-		WholeScript("postrm", "t/1", frags), "postrm blocks are prepended, as debhelper does")
-	assert.Equal(t, "", WholeScript("prerm", "t/1", frags))
+		sc.Postrm, "postrm blocks are prepended, as debhelper does")
+	assert.Equal(t, "", sc.Prerm)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/dh-teardown/dh-teardown/templates"
 )
 
-// OnUpgrade is what happens to a running daemon when its package is upgraded (DESIGN §4).
+// OnUpgrade is what happens to a running daemon when its package is upgraded.
 type OnUpgrade string
 
 const (
@@ -25,128 +25,91 @@ const (
 	Reload OnUpgrade = "reload"
 )
 
-// OnUpgradePolicies lists the valid OnUpgrade values.
-var OnUpgradePolicies = []OnUpgrade{Restart, StopThenStart, None, Reload}
+// onUpgradePolicies lists the valid OnUpgrade values.
+var onUpgradePolicies = [...]OnUpgrade{Restart, StopThenStart, None, Reload}
 
 // ParseOnUpgrade returns the policy named s, or an error naming the valid ones.
 func ParseOnUpgrade(s string) (OnUpgrade, error) {
-	for _, p := range OnUpgradePolicies {
+	names := make([]string, len(onUpgradePolicies))
+	for i, p := range onUpgradePolicies {
 		if string(p) == s {
 			return p, nil
 		}
-	}
-	names := make([]string, len(OnUpgradePolicies))
-	for i, p := range OnUpgradePolicies {
 		names[i] = string(p)
 	}
 	return "", fmt.Errorf("unknown upgrade policy %q (want %s)", truncate(s), strings.Join(names, ", "))
 }
 
-// InitDaemon is an init script daemon as debhelper's dh_installinit (compat 10 to 14)
-// handles it: registered with update-rc.d and started in the postinst, stopped in the prerm
-// on removal, its script made non-executable on removal and deregistered on purge.
-type InitDaemon struct {
-	// Name is the init script's name: /etc/init.d/NAME.
-	Name string
+// InitOptions ask Render for the code that debhelper's dh_installinit (compat 10 to 14) adds
+// for an init script the package ships: registered with update-rc.d and started in the
+// postinst, stopped in the prerm on removal, made non-executable on removal and
+// deregistered on purge, restarted on upgrade as OnUpgrade says. The zero value is
+// dh_installinit's default.
+type InitOptions struct {
 	// UpdateRcdParams are the update-rc.d arguments after the name, each split into words at
-	// white space as the shell would; none (no words) means "defaults".
+	// white space as the shell would; none (no words) means "defaults". Each word must need
+	// no quoting, as debhelper inserts them unquoted.
 	UpdateRcdParams []string
 	// NoStart only registers the script: no start, stop or restart (--no-start).
 	NoStart bool
 	// OnUpgrade is the upgrade policy; "" means Restart. Ignored with NoStart.
 	OnUpgrade OnUpgrade
 	// ErrorHandler is the shell command run when an init script action fails, as words
-	// separated by white space; "" means "exit 1" (--error-handler).
+	// separated by white space that need no quoting; "" means "exit 1" (--error-handler).
 	ErrorHandler string
 	// SkipSystemdNative passes --skip-systemd-native to invoke-rc.d, which then leaves
 	// services with a native systemd unit to deb-systemd-invoke (compat 12 and later).
 	SkipSystemdNative bool
-	// Multiuser makes the daemon stopped only in runlevel 1 (DESIGN §3): Script's LSB header
-	// is rewritten, and the postinst drops the old stop links when configuring from a
-	// version older than MultiuserSince ("" means the version being built).
+	// Multiuser makes the daemon stopped only in runlevel 1, as a declaration's "Multiuser:
+	// yes" does (dh_installinit's keyword multiuser): the script's LSB header is rewritten,
+	// and the postinst drops the old stop links when configuring from a version older than
+	// MultiuserSince ("" means the version being built). Declaring a daemon multiuser both
+	// here and in the Declarations is an error.
 	Multiuser      bool
 	MultiuserSince string
 }
 
-// InitInput is what GenerateInit needs: one init script daemon of one package.
-type InitInput struct {
-	// Package is the binary package's name, Version the version being built.
-	Package, Version string
-	Daemon           InitDaemon
-	// Script is the init script being installed as /etc/init.d/NAME; only Multiuser needs it.
-	Script *InitScript
-}
-
-// GenerateInit checks an init script daemon and renders its maintainer script fragments,
-// which debhelper keeps in its service bucket (after other generated code in preinst and
-// postinst, before it in prerm and postrm): preinst, postinst, then prerm (unless NoStart)
-// and postrm. For a Multiuser daemon the output also holds the rewritten script, and its
-// postinst fragment that removes the old stop links comes first. On any problem it returns
-// every problem found and no output; problems about the script are positioned in its file.
-//
-// Every value reaches the shell quoted; names and versions are checked as in declaration
-// files, and update-rc.d parameters and the error handler must be words that need no
-// quoting, so that the code behaves exactly as debhelper's, which inserts them unquoted.
-func GenerateInit(in InitInput) (*Output, Diagnostics) {
-	var diags Diagnostics
-	d := in.Daemon
-	subject := fmt.Sprintf("daemon %q", d.Name)
-	if why := checkPackageName(in.Package); why != "" {
-		diags.errorf("", 0, "package %q: %s", truncate(in.Package), why)
-	}
-	if err := CheckInitScriptName(d.Name); err != nil {
-		diags.errorf("", 0, "%v", err)
-	}
-	params := splitWords(d.UpdateRcdParams)
+// checkInit reports the problems of a shipped init script's options, and returns the data of
+// its snippets.
+func checkInit(s InitScript, pos at, diags *Diagnostics) templates.InitDaemon {
+	o := *s.Init
+	params := splitWords(o.UpdateRcdParams)
 	if len(params) == 0 {
 		params = []string{"defaults"}
 	}
 	for _, w := range params {
 		if templates.Quote(w) != w {
-			diags.errorf("", 0, "update-rc.d parameter %q: only letters, digits and \"_./:+,@%%=-\" are allowed", truncate(w))
+			diags.errorf(pos, "update-rc.d parameter %q: only letters, digits and \"_./:+,@%%=-\" are allowed", truncate(w))
 		}
 	}
-	handler := strings.Fields(d.ErrorHandler)
-	if d.ErrorHandler == "" {
+	handler := strings.Fields(o.ErrorHandler)
+	if o.ErrorHandler == "" {
 		handler = []string{"exit", "1"}
 	}
 	if len(handler) == 0 {
-		diags.errorf("", 0, "error handler: empty")
+		diags.errorf(pos, "error handler: empty")
 	}
 	for _, w := range handler {
 		if templates.Quote(w) != w {
-			diags.errorf("", 0, "error handler %q: a shell function name and words of letters, digits and \"_./:+,@%%=-\" only", truncate(d.ErrorHandler))
+			diags.errorf(pos, "error handler %q: a shell function name and words of letters, digits and \"_./:+,@%%=-\" only", truncate(o.ErrorHandler))
 			break
 		}
 	}
-	policy := d.OnUpgrade
-	if policy == "" {
-		policy = Restart
-	}
+	policy := o.policy()
 	if _, err := ParseOnUpgrade(string(policy)); err != nil {
-		diags.errorf("", 0, "%s: %v", subject, err)
+		diags.errorf(pos, "%v", err)
 	}
-	out := &Output{InitScripts: map[string][]byte{}}
-	var multiuser *templates.MultiuserDaemon
-	if d.Multiuser {
-		multiuser = checkMultiuser(in, subject, out, &diags)
-	}
-	if diags.HasErrors() {
-		diags.sort()
-		return nil, diags
-	}
-
 	data := templates.InitDaemon{
-		Name:            d.Name,
-		InitScript:      "/etc/init.d/" + d.Name,
+		Name:            s.Name,
+		InitScript:      "/etc/init.d/" + s.Name,
 		UpdateRcdParams: params,
 		ErrorHandler:    handler,
-		Start:           !d.NoStart,
+		Start:           !o.NoStart,
 	}
-	if d.SkipSystemdNative {
+	if o.SkipSystemdNative {
 		data.InvokeOptions = []string{"--skip-systemd-native"}
 	}
-	if !d.NoStart {
+	if !o.NoStart {
 		data.StopBeforeUpgrade = policy == StopThenStart
 		switch policy {
 		case Restart, Reload:
@@ -155,75 +118,20 @@ func GenerateInit(in InitInput) (*Output, Diagnostics) {
 			data.UpgradeAction = "start"
 		}
 	}
-	g := generator{in: Input{Package: in.Package}, out: out}
-	g.render("preinst", "init", subject, data)
-	if multiuser != nil {
-		g.multiuserLinks(subject, *multiuser)
-	}
-	g.render("postinst", "init", subject, data)
-	if !d.NoStart {
-		g.render("prerm", "init", subject, data)
-	}
-	g.render("postrm", "init", subject, data)
-	if g.err != nil {
-		diags.errorf("", 0, "%v", g.err)
-		return nil, diags
-	}
-	g.noteUpgrade(subject, d, policy)
-	return out, nil
+	return data
 }
 
-// checkMultiuser rewrites the daemon's init script into out and returns the data of its
-// postinst snippet, or records why it cannot.
-func checkMultiuser(in InitInput, subject string, out *Output, diags *Diagnostics) *templates.MultiuserDaemon {
-	d := in.Daemon
-	since := d.MultiuserSince
-	if since == "" {
-		since = in.Version
+func (o InitOptions) policy() OnUpgrade {
+	if o.OnUpgrade == "" {
+		return Restart
 	}
-	built, err := ParseVersion(in.Version)
-	if err != nil {
-		diags.errorf("", 0, "version being built %q: %v", truncate(in.Version), err)
-		return nil
-	}
-	sv, err := ParseVersion(since)
-	switch {
-	case err != nil:
-		diags.errorf("", 0, "%s: multiuser since %q: %v", subject, truncate(since), err)
-		return nil
-	case CompareVersions(sv, built) > 0:
-		diags.errorf("", 0, "%s: multiuser since %q: newer than the version being built (%s)", subject, since, in.Version)
-		return nil
-	}
-	if in.Script == nil {
-		diags.errorf("", 0, "%s: multiuser, but no init script /etc/init.d/%s is installed", subject, d.Name)
-		return nil
-	}
-	h, err := ParseLSBHeader(in.Script.Content)
-	if err != nil {
-		diags.errorf(in.Script.File, 0, "%s: cannot be multiuser: %v", subject, err)
-		return nil
-	}
-	if h.IsRcS() {
-		diags.errorf(in.Script.File, h.StartLine, "%s: an rcS script (Default-Start: %s) runs once at boot and cannot be multiuser", subject, strings.Join(h.DefaultStart, " "))
-		return nil
-	}
-	rewritten, err := MakeMultiuser(in.Script.Content)
-	if err != nil {
-		diags.errorf(in.Script.File, 0, "%s: cannot be multiuser: %v", subject, err)
-		return nil
-	}
-	if string(rewritten) != string(in.Script.Content) {
-		out.InitScripts[d.Name] = rewritten
-		out.Notes = append(out.Notes, Note{Package: in.Package, Subject: subject, Text: fmt.Sprintf("the LSB header of /etc/init.d/%s now says Default-Stop: %s", d.Name, MultiuserStop)})
-	}
-	return &templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since}
+	return o.OnUpgrade
 }
 
 // noteUpgrade explains the upgrade policy.
-func (g *generator) noteUpgrade(subject string, d InitDaemon, policy OnUpgrade) {
-	switch {
-	case d.NoStart:
+func (g *generator) noteUpgrade(subject string, o InitOptions) {
+	switch policy := o.policy(); {
+	case o.NoStart:
 		g.note(subject, "registered with update-rc.d only: never started or stopped by the maintainer scripts")
 	case policy == Restart:
 		g.note(subject, "kept running while the upgrade is unpacked, restarted by the postinst")
@@ -234,21 +142,6 @@ func (g *generator) noteUpgrade(subject string, d InitDaemon, policy OnUpgrade) 
 	case policy == Reload:
 		g.note(subject, "kept running while the upgrade is unpacked, reloaded by the postinst")
 	}
-}
-
-// TmpfilesFragment renders the postinst code that debhelper's dh_installinit adds in compat
-// 10 for a package shipping systemd-tmpfiles configuration: systemd-tmpfiles --create on
-// the files, by base name, when systemd-tmpfiles is installed. debhelper keeps it with the
-// other generated code, not in the service bucket.
-func TmpfilesFragment(pkg string, files []string) (Fragment, error) {
-	if why := checkPackageName(pkg); why != "" {
-		return Fragment{}, fmt.Errorf("package %q: %s", truncate(pkg), why)
-	}
-	text, err := templates.Render("init.tmpfiles.postinst", templates.InitTmpfiles{Files: files})
-	if err != nil {
-		return Fragment{}, err
-	}
-	return Fragment{Package: pkg, Script: "postinst", Snippet: "init.tmpfiles.postinst", Subject: "tmpfiles.d configuration", Text: text}, nil
 }
 
 // splitWords splits each string at white space, as the shell splits an unquoted word.

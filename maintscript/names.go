@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"pault.ag/go/debian/version"
@@ -24,6 +25,15 @@ var (
 
 // maxValue bounds names, versions and paths.
 const maxValue = 255
+
+// CheckPackageName returns an error when name is not a valid binary package name (Debian
+// Policy 5.6.1).
+func CheckPackageName(name string) error {
+	if why := checkPackageName(name); why != "" {
+		return fmt.Errorf("package %q: %s", truncate(name), why)
+	}
+	return nil
+}
 
 // checkPackageName returns why name is not a valid binary package name, or "".
 func checkPackageName(name string) string {
@@ -49,10 +59,31 @@ func checkName(name string) string {
 	return ""
 }
 
-// ParseVersion parses a Debian version strictly (Debian Policy 5.6.12): an optional numeric
-// epoch, an upstream version starting with a digit, an optional revision after the last
-// hyphen; nothing else, so that a valid version is also safe in shell.
-func ParseVersion(s string) (version.Version, error) {
+// CheckVersion returns an error when s is not a valid Debian version (Debian Policy 5.6.12),
+// read strictly: an optional numeric epoch, an upstream version starting with a digit, an
+// optional revision after the last hyphen; nothing else, so that a valid version is also safe
+// in shell.
+func CheckVersion(s string) error {
+	_, err := parseVersion(s)
+	return err
+}
+
+// CompareVersions compares two Debian versions as dpkg --compare-versions does: negative when
+// a is older than b, zero when equal, positive when newer. It returns an error when either is
+// not valid (see CheckVersion).
+func CompareVersions(a, b string) (int, error) {
+	va, err := parseVersion(a)
+	if err != nil {
+		return 0, fmt.Errorf("version %q: %v", truncate(a), err)
+	}
+	vb, err := parseVersion(b)
+	if err != nil {
+		return 0, fmt.Errorf("version %q: %v", truncate(b), err)
+	}
+	return version.Compare(va, vb), nil
+}
+
+func parseVersion(s string) (version.Version, error) {
 	if s == "" {
 		return version.Version{}, fmt.Errorf("empty")
 	}
@@ -83,10 +114,35 @@ func ParseVersion(s string) (version.Version, error) {
 	return v, nil
 }
 
-// CompareVersions compares two valid Debian versions as dpkg --compare-versions does:
-// negative when a is older than b, zero when equal, positive when newer.
-func CompareVersions(a, b version.Version) int {
-	return version.Compare(a, b)
+// compareValid compares two versions known to be valid.
+func compareValid(a, b string) int {
+	c, err := CompareVersions(a, b)
+	if err != nil {
+		panic(err) // callers check both first
+	}
+	return c
+}
+
+// checkUnitName returns why name cannot be in a Units field, or "": a name made like an init
+// script's, ending in one of unitSuffixes, and not a template unit or an instance of one.
+func checkUnitName(name string) string {
+	base, suffix := name, ""
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		base, suffix = name[:i], name[i:]
+	}
+	if !slices.Contains(unitSuffixes, suffix) {
+		return fmt.Sprintf("not a systemd unit name: it must end in %s", strings.Join(unitSuffixes, ", "))
+	}
+	if tmpl, instance, ok := strings.Cut(base, "@"); ok {
+		if instance == "" {
+			return fmt.Sprintf("a template unit: not supported, because which instances the old version enabled is not known (list no template; stop and disable its instances, such as %s@NAME%s, in your own scripts)", tmpl, suffix)
+		}
+		return fmt.Sprintf("an instance of the template unit %s@%s: not supported, because an instance has no unit file of its own, so whether it is gone from the system cannot be told", tmpl, suffix)
+	}
+	if why := checkName(base); why != "" {
+		return why
+	}
+	return ""
 }
 
 // checkPath returns why p is not an absolute, clean path made of safe characters, or "".

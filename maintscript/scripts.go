@@ -1,54 +1,139 @@
 package maintscript
 
-// RenderScripts generates the maintainer scripts of one package from its declared model,
-// for packaging tools that do not use debhelper (nfpm, goreleaser, image builders): Generate
-// for the declarations, GenerateInit for each daemon in daemons (the init scripts the package
-// ships, whose registration, start, stop and restart on upgrade debhelper's dh_installinit
-// would handle; their scripts are read from in.InitScripts), then WholeScript for each of
-// preinst, postinst, prerm and postrm, with tool (for example "mytool/1.2") named in the
-// marker lines. The daemons' code goes where dh_installdeb puts debhelper's service code:
-// after the declarations' code in preinst and postinst, before it in prerm and postrm.
-//
-// The map holds, by script name, the complete text of every script that has code; a script
-// with nothing to do is absent, and the package needs none. The Output carries what the
-// scripts do not show: the notes, and the init scripts of multiuser daemons rewritten to
-// Default-Stop: 1, which the package must ship in place of the originals. Declare a daemon
-// multiuser in one place only: in the declarations, or as InitDaemon.Multiuser. On any error
-// the map and Output are nil and the diagnostics say why.
-func RenderScripts(in Input, daemons []InitDaemon, tool string) (map[string]string, *Output, Diagnostics) {
-	out, diags := Generate(in)
-	if diags.HasErrors() {
-		return nil, nil, diags
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Script is one of the four maintainer scripts. Its zero value is invalid.
+type Script int
+
+const (
+	Preinst Script = iota + 1
+	Postinst
+	Prerm
+	Postrm
+)
+
+// AllScripts returns the maintainer scripts in the order dpkg first runs them on an upgrade
+// of a configured package: preinst, postinst, prerm, postrm. It is the order every list of
+// scripts in dh-teardown follows.
+func AllScripts() [4]Script { return [4]Script{Preinst, Postinst, Prerm, Postrm} }
+
+var scriptNames = [...]string{Preinst: "preinst", Postinst: "postinst", Prerm: "prerm", Postrm: "postrm"}
+
+// String returns the script's file name: "preinst", "postinst", "prerm" or "postrm".
+func (s Script) String() string {
+	if s < Preinst || s > Postrm {
+		return fmt.Sprintf("Script(%d)", int(s))
 	}
-	fragments := out.Fragments
-	for _, d := range daemons {
-		var script *InitScript
-		if s, ok := in.InitScripts[d.Name]; ok {
-			if rewritten, ok := out.InitScripts[d.Name]; ok {
-				s.Content = rewritten
-			}
-			script = &s
+	return scriptNames[s]
+}
+
+// ParseScript returns the script named name ("preinst", ...), or an error.
+func ParseScript(name string) (Script, error) {
+	for _, s := range AllScripts() {
+		if s.String() == name {
+			return s, nil
 		}
-		initOut, initDiags := GenerateInit(InitInput{Package: in.Package, Version: in.Version, Daemon: d, Script: script})
-		diags = append(diags, initDiags...)
-		if initOut == nil {
+	}
+	return 0, fmt.Errorf("%q is not a maintainer script (preinst, postinst, prerm or postrm)", truncate(name))
+}
+
+// Prepends reports whether generated blocks go before the ones already in the script, as
+// debhelper puts them in prerm and postrm, so that removal undoes in the reverse order of
+// installation.
+func (s Script) Prepends() bool { return s == Prerm || s == Postrm }
+
+// Scripts are the four maintainer scripts of a package, each the complete text of the file
+// ("#!/bin/sh", "set -e", then the generated blocks), or "" when the package needs none.
+type Scripts struct {
+	Preinst, Postinst, Prerm, Postrm string
+}
+
+// Get returns the text of script s.
+func (sc Scripts) Get(s Script) string {
+	switch s {
+	case Preinst:
+		return sc.Preinst
+	case Postinst:
+		return sc.Postinst
+	case Prerm:
+		return sc.Prerm
+	case Postrm:
+		return sc.Postrm
+	}
+	return ""
+}
+
+func (sc *Scripts) set(s Script, text string) {
+	switch s {
+	case Preinst:
+		sc.Preinst = text
+	case Postinst:
+		sc.Postinst = text
+	case Prerm:
+		sc.Prerm = text
+	case Postrm:
+		sc.Postrm = text
+	}
+}
+
+// Marker lines around generated code, exactly as debhelper writes them; lintian recognises
+// generated code by the first ("^# Automatically added by \S+\s*$").
+const (
+	markerBegin = "# Automatically added by "
+	// BlockEnd is the line that ends a generated block.
+	BlockEnd = "# End automatically added section\n"
+)
+
+// Block wraps a fragment's text in debhelper's marker lines, naming tool (for example
+// "dh_teardown/0.1.0") as the generator.
+func Block(tool, text string) string {
+	return markerBegin + tool + "\n" + text + BlockEnd
+}
+
+// BlockTool recognises the first marker line of a generated block ("# Automatically added by
+// TOOL/VERSION\n") and returns TOOL.
+func BlockTool(line string) (tool string, ok bool) {
+	rest, ok := strings.CutPrefix(line, markerBegin)
+	if !ok {
+		return "", false
+	}
+	rest, ok = strings.CutSuffix(rest, "\n")
+	if !ok || rest == "" || strings.ContainsAny(rest, " \t") {
+		return "", false
+	}
+	tool, _, _ = strings.Cut(rest, "/")
+	return tool, true
+}
+
+// assemble puts the fragments together into whole scripts, as dh_installdeb does when a
+// package has no hand-written script: "#!/bin/sh", "set -e", then each fragment as a block
+// marked with tool. The blocks of debhelper's service bucket (Fragment.Service) go after the
+// others in preinst and postinst; prerm and postrm hold every block in reverse.
+func assemble(tool string, fragments []Fragment) Scripts {
+	var sc Scripts
+	for _, s := range AllScripts() {
+		var plain, service []string
+		for _, f := range fragments {
+			switch {
+			case f.Script != s:
+			case f.Service:
+				service = append(service, Block(tool, f.Text))
+			default:
+				plain = append(plain, Block(tool, f.Text))
+			}
+		}
+		blocks := append(plain, service...)
+		if len(blocks) == 0 {
 			continue
 		}
-		fragments = append(fragments, initOut.Fragments...)
-		out.Notes = append(out.Notes, initOut.Notes...)
-		for name, text := range initOut.InitScripts {
-			out.InitScripts[name] = text
+		if s.Prepends() {
+			slices.Reverse(blocks)
 		}
+		sc.set(s, "#!/bin/sh\nset -e\n\n"+strings.Join(blocks, ""))
 	}
-	if diags.HasErrors() {
-		return nil, nil, diags
-	}
-	scripts := map[string]string{}
-	for _, name := range Scripts {
-		if text := WholeScript(name, tool, fragments); text != "" {
-			scripts[name] = text
-		}
-	}
-	out.Fragments = fragments
-	return scripts, out, diags
+	return sc
 }

@@ -25,7 +25,7 @@
 //
 // The scripts hold dh-teardown's code for the declarations and, for the daemon the package
 // ships, the registration, start, restart on upgrade and stop on removal that debhelper's
-// dh_installinit would add (see maintscript.RenderScripts).
+// dh_installinit would add (see maintscript.Render).
 package main
 
 import (
@@ -138,35 +138,38 @@ func generate(pkg, version, daemon, initFile, declFile, out string) (*manifest, 
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}
-	in := maintscript.Input{
-		Package:      pkg,
-		Version:      version,
-		Declarations: parsed,
-		InitScripts:  map[string]maintscript.InitScript{daemon: {File: initFile, Content: script}},
-	}
 	// The daemon the package ships gets debhelper's ordinary init handling (update-rc.d,
 	// start on install, restart on upgrade, stop on remove) next to the declarations' code.
-	shipped := []maintscript.InitDaemon{{Name: daemon, OnUpgrade: maintscript.Restart, ErrorHandler: "exit 1", SkipSystemdNative: true}}
-	scripts, output, diags := maintscript.RenderScripts(in, shipped, tool)
+	in := maintscript.Package{
+		Name:         pkg,
+		Version:      version,
+		Declarations: parsed,
+		InitScripts: []maintscript.InitScript{{Name: daemon, File: initFile, Content: script,
+			Init: &maintscript.InitOptions{OnUpgrade: maintscript.Restart, SkipSystemdNative: true}}},
+	}
+	res, diags := maintscript.Render(in, tool)
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}
-	if rewritten, ok := output.InitScripts[daemon]; ok {
-		script = rewritten
-	}
 	m := &manifest{Package: pkg, Version: version, Scripts: map[string]string{}}
-	initPath := filepath.Join("etc", "init.d", daemon)
-	if err := write(out, initPath, script, 0o755); err != nil {
-		return nil, nil, err
-	}
-	m.Contents = append(m.Contents, content{Src: "./" + initPath, Dst: "/" + initPath, Type: "config", Mode: "0755"})
-	for name, text := range scripts {
-		if err := write(out, name, []byte(text), 0o755); err != nil {
+	for _, s := range res.InitScripts {
+		initPath := filepath.Join("etc", "init.d", s.Name)
+		if err := write(out, initPath, s.Content, 0o755); err != nil {
 			return nil, nil, err
 		}
-		m.Scripts[nfpmKeys[name]] = "./" + name
+		m.Contents = append(m.Contents, content{Src: "./" + initPath, Dst: "/" + initPath, Type: "config", Mode: "0755"})
 	}
-	return m, output.Notes, nil
+	for _, s := range maintscript.AllScripts() {
+		text := res.Scripts.Get(s)
+		if text == "" {
+			continue
+		}
+		if err := write(out, s.String(), []byte(text), 0o755); err != nil {
+			return nil, nil, err
+		}
+		m.Scripts[nfpmKeys[s.String()]] = "./" + s.String()
+	}
+	return m, res.Notes, nil
 }
 
 func write(dir, rel string, data []byte, mode os.FileMode) error {

@@ -240,7 +240,7 @@ var (
 )
 
 func isUnitPath(p string) bool {
-	return keepContent(p) && hasSuffix(path.Base(p), unitSuffixes)
+	return keepContent(p) && path.Dir(p) != "/etc/init.d" && hasSuffix(path.Base(p), unitSuffixes)
 }
 
 func hasSuffix(s string, suffixes []string) bool {
@@ -276,7 +276,15 @@ func (f *Finding) add(label string, o outcome) {
 // initScript checks an init script the new version no longer ships.
 func (c *comparison) initScript(p, name string) Finding {
 	f := Finding{Kind: KindInitScript, Path: p, Name: name}
-	f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), "the daemon keeps running from deleted files", func(call Call) bool { return stopsInit(call, name) }))
+	if !stopNeeded(name, c.old.Files[p].Content) {
+		f.add("stop", outcome{by: []string{"nothing to stop: the script starts no daemon (its stop action runs no command, or it has no Default-Start)"}})
+	} else {
+		consequence := "the daemon keeps running from deleted files"
+		if c.shipsUnit(name + ".service") {
+			consequence = fmt.Sprintf("on sysvinit the daemon keeps running from deleted files; on systemd %s.service, which %s still ships, manages it", name, c.newV)
+		}
+		f.add("stop", c.stop(fmt.Sprintf("invoke-rc.d %s stop", name), consequence, func(call Call) bool { return stopsInit(call, name) }))
+	}
 	if _, ok := c.old.conffile(p); ok {
 		f.add("conffile", c.removeConffile(p))
 	} else {
@@ -296,7 +304,11 @@ func (c *comparison) unit(p, unit string, initNames map[string]bool) Finding {
 	}
 	template := strings.Contains(unit, "@.")
 	install := hasInstall(c.old.Files[p].Content) || c.enabledByOld(unit)
-	if hasSuffix(unit, stopSuffixes) && !template {
+	switch {
+	case !hasSuffix(unit, stopSuffixes) || template:
+	case oneShot(c.old.Files[p].Content):
+		f.add("stop", outcome{by: []string{"nothing to stop: a oneshot service without RemainAfterExit is not active once it has run"}})
+	default:
 		f.add("stop", c.stop(fmt.Sprintf("deb-systemd-invoke stop %s", unit), "it stays active after its unit file is gone", func(call Call) bool { return stopsUnit(call, unit, initName) }))
 	}
 	if install {
@@ -557,6 +569,87 @@ func (c *comparison) enabledByOld(unit string) bool {
 		}
 	}
 	return false
+}
+
+// quietCommands are what a stop action may run without stopping anything.
+var quietCommands = map[string]bool{".": true, "source": true, "echo": true, "printf": true, "true": true, ":": true,
+	"set": true, "umask": true, "log_daemon_msg": true, "log_end_msg": true, "log_action_msg": true,
+	"log_action_begin_msg": true, "log_action_end_msg": true, "log_success_msg": true, "log_failure_msg": true,
+	"log_warning_msg": true, "log_begin_msg": true}
+
+// stopNeeded reports whether an init script may leave something running to stop: it has
+// runlevels to start in, and its stop action runs a command other than messages (scripts run
+// by /lib/init/init-d-script, or that do not parse, are taken to).
+func stopNeeded(name string, script []byte) bool {
+	if first, _, _ := strings.Cut(string(script), "\n"); len(script) == 0 || strings.Contains(first, "init-d-script") {
+		return true
+	}
+	if start, ok := lsbField(script, "Default-Start"); ok && start == "" {
+		return false // never started: it only acts at shutdown
+	}
+	a := Analyze("/etc/init.d/"+name, "", script, []string{"stop"})
+	if a.Err != nil {
+		return true
+	}
+	for _, call := range a.Calls {
+		if call.Reach != no && !quietCommands[cmdName(call)] {
+			return true
+		}
+	}
+	return false
+}
+
+// shipsUnit reports whether the new version ships the unit in either unit directory.
+func (c *comparison) shipsUnit(unit string) bool {
+	for _, d := range unitDirs {
+		if f, ok := c.new.Files[d+"/"+unit]; ok && !f.Symlink {
+			return true
+		}
+	}
+	return false
+}
+
+// oneShot reports whether a service unit is Type=oneshot without RemainAfterExit=yes.
+func oneShot(unit []byte) bool {
+	vals := unitValues(unit, "Service")
+	return vals["Type"] == "oneshot" && !map[string]bool{"yes": true, "true": true, "1": true, "on": true}[vals["RemainAfterExit"]]
+}
+
+// unitValues returns the last value of each key of a unit file's section.
+func unitValues(unit []byte, section string) map[string]string {
+	out := map[string]string{}
+	in := false
+	for _, l := range strings.Split(string(unit), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "["):
+			in = l == "["+section+"]"
+		case in:
+			if k, v, ok := strings.Cut(l, "="); ok {
+				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	}
+	return out
+}
+
+// lsbField returns the value of a field of an init script's LSB header.
+func lsbField(script []byte, field string) (string, bool) {
+	in := false
+	for _, l := range strings.Split(string(script), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "### BEGIN INIT INFO"):
+			in = true
+		case strings.HasPrefix(l, "### END INIT INFO"):
+			return "", false
+		case in && strings.HasPrefix(l, "#"):
+			if k, v, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(l, "#")), ":"); ok && strings.EqualFold(k, field) {
+				return strings.TrimSpace(v), true
+			}
+		}
+	}
+	return "", false
 }
 
 // hasInstall reports whether a unit file has an [Install] section with something in it.

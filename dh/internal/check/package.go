@@ -30,7 +30,8 @@ type File struct {
 	// Symlink is true for a symbolic link (Target is where it points).
 	Symlink bool
 	Target  string
-	// Content is kept only for systemd unit files (whether they have an [Install] section).
+	// Content is kept only for systemd unit files (whether they have an [Install] section)
+	// and init scripts (whether their stop action does anything).
 	Content []byte
 }
 
@@ -49,9 +50,13 @@ var MaintainerScripts = []string{"preinst", "postinst", "prerm", "postrm"}
 // one to the other did not disappear.
 var unitDirs = []string{"/lib/systemd/system", "/usr/lib/systemd/system"}
 
-// keepContent reports whether the content of the data member at p is kept (unit files).
+// keepContent reports whether the content of the data member at p is kept (unit files and
+// init scripts).
 func keepContent(p string) bool {
 	dir := path.Dir(p)
+	if dir == "/etc/init.d" {
+		return true
+	}
 	for _, d := range unitDirs {
 		if dir == d {
 			return true

@@ -13,8 +13,10 @@ const (
 	serviceWanted = "[Unit]\nDescription=a daemon\n\n[Service]\nExecStart=/usr/sbin/d\n\n[Install]\nWantedBy=multi-user.target\n"
 	socketWanted  = "[Unit]\nDescription=a socket\n\n[Socket]\nListenStream=/run/d.sock\n\n[Install]\nWantedBy=sockets.target\n"
 	timerWanted   = "[Unit]\nDescription=a timer\n\n[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n"
+	oneShotUnit   = "[Unit]\nDescription=a migration\n\n[Service]\nType=oneshot\nExecStart=/usr/sbin/migrate\n\n[Install]\nWantedBy=multi-user.target\n"
 	staticService = "[Unit]\nDescription=a worker\n\n[Service]\nExecStart=/usr/sbin/worker %i\n"
-	initScript    = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: d\n# Default-Start: 2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\nexit 0\n"
+	initScript    = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: d\n# Default-Start: 2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\n. /lib/lsb/init-functions\ncase \"$1\" in\nstart) start-stop-daemon --start --exec /usr/sbin/d ;;\nstop) log_daemon_msg Stopping d; start-stop-daemon --stop --exec /usr/sbin/d; log_end_msg $? ;;\nesac\n"
+	oneShotScript = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: setup\n# Default-Start: S\n# Default-Stop:\n### END INIT INFO\ncase \"$1\" in\nstart) mkdir -p /run/tool ;;\nstop) echo \"nothing to do\" ;;\nesac\n"
 )
 
 // scenarios cover each kind of disappearance handled by each means the check knows, partly
@@ -77,15 +79,17 @@ fi
 		// remove, dpkg-maintscript-helper rm_conffile (with and without prior version) and
 		// mv_conffile from dh_installdeb, remove-on-upgrade, install-info --remove for a
 		// document outside /usr/share/info; a unit that moved to /usr/lib/systemd/system and
-		// a static template, which need nothing.
+		// a static template, which need nothing; a one-shot boot script, which has nothing
+		// to stop.
 		name:    "handwritten",
 		handled: true,
 		old: tree{name: "tool", version: "1.0",
 			files: map[string]string{
-				"/etc/init.d/toold": initScript, "/etc/init.d/tool-legacy": initScript,
+				"/etc/init.d/toold": initScript, "/etc/init.d/tool-legacy": initScript, "/etc/init.d/tool-setup": oneShotScript,
 				"/lib/systemd/system/toold.service":        serviceWanted,
 				"/lib/systemd/system/tool-helper.socket":   socketWanted,
 				"/lib/systemd/system/tool-clean.timer":     timerWanted,
+				"/lib/systemd/system/tool-migrate.service": oneShotUnit,
 				"/lib/systemd/system/tool-moved.service":   serviceWanted,
 				"/lib/systemd/system/tool-worker@.service": staticService,
 				"/lib/systemd/system/tool-alias.service":   "->toold.service",
@@ -93,7 +97,7 @@ fi
 				"/usr/share/info/tool.info.gz":         "info",
 				"/usr/share/doc/tool/tool-manual.info": "info",
 			},
-			conffiles: []string{"/etc/init.d/toold", "/etc/tool/old.conf", "/etc/tool/renamed.conf", "/etc/tool/gone-flag.conf", "/etc/tool/noprior.conf"},
+			conffiles: []string{"/etc/init.d/toold", "/etc/init.d/tool-setup", "/etc/tool/old.conf", "/etc/tool/renamed.conf", "/etc/tool/gone-flag.conf", "/etc/tool/noprior.conf"},
 			scripts: map[string]string{
 				"postinst": `#!/bin/sh
 set -e
@@ -146,6 +150,7 @@ install|upgrade)
 esac
 # Automatically added by dh_installdeb/13.11.4
 dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
 dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
@@ -157,15 +162,17 @@ purge_unit() {
 	deb-systemd-helper purge "$1" >/dev/null || true
 }
 if [ "$1" = configure ] && dpkg --compare-versions "$2" lt-nl 2.0~; then
-	for unit in toold.service tool-helper.socket; do
+	for unit in toold.service tool-helper.socket tool-migrate.service; do
 		deb-systemd-helper purge "$unit" >/dev/null || true
 	done
 	purge_unit tool-clean.timer
 	update-rc.d toold remove >/dev/null
 	update-rc.d tool-legacy remove >/dev/null
+	update-rc.d tool-setup remove >/dev/null
 fi
 # Automatically added by dh_installdeb/13.11.4
 dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
 dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
@@ -175,6 +182,7 @@ dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
 set -e
 # Automatically added by dh_installdeb/13.11.4
 dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
 dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
@@ -187,20 +195,22 @@ dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
 		// Partial handling: conffiles removed but the daemon never stopped; stops with no
 		// guard (they fail a fresh install); purge without stop; rm_conffile missing from
 		// postrm; guards and prior versions that leave out the old version; a
-		// dpkg-maintscript-helper call without -- "$@".
+		// dpkg-maintscript-helper call without -- "$@"; an init script dropped while its
+		// unit stays (systemd manages the daemon, sysvinit loses it).
 		name: "partial",
 		old: tree{name: "part", version: "1.0",
 			files: map[string]string{
 				"/etc/init.d/partd": initScript, "/etc/init.d/part-unguarded": initScript, "/etc/init.d/part-late": initScript,
+				"/etc/init.d/part-unit": initScript, "/lib/systemd/system/part-unit.service": serviceWanted,
 				"/lib/systemd/system/part-hv.service":  serviceWanted,
 				"/lib/systemd/system/part-sock.socket": socketWanted,
 				"/etc/part/half.conf":                  "a",
 				"/etc/part/noargs.conf":                "b",
 			},
-			conffiles: []string{"/etc/init.d/partd", "/etc/init.d/part-unguarded", "/etc/init.d/part-late", "/etc/part/half.conf", "/etc/part/noargs.conf"},
+			conffiles: []string{"/etc/init.d/partd", "/etc/init.d/part-unguarded", "/etc/init.d/part-late", "/etc/init.d/part-unit", "/etc/part/half.conf", "/etc/part/noargs.conf"},
 		},
 		new: tree{name: "part", version: "1.5",
-			files: map[string]string{"/usr/bin/part": "binary"},
+			files: map[string]string{"/usr/bin/part": "binary", "/usr/lib/systemd/system/part-unit.service": serviceWanted},
 			scripts: map[string]string{
 				"preinst": `#!/bin/sh
 set -e
@@ -210,6 +220,7 @@ if [ "$1" = upgrade ] && dpkg --compare-versions "$2" lt 1.0; then
 	invoke-rc.d part-late stop
 fi
 dpkg-maintscript-helper rm_conffile /etc/init.d/partd 1.5~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/part-unit 1.5~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/init.d/part-unguarded 1.5~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/init.d/part-late 1.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/part/half.conf 1.5~ -- "$@"
@@ -220,12 +231,14 @@ set -e
 if [[ "$1" == configure ]]; then
 	deb-systemd-helper purge part-hv.service part-sock.socket >/dev/null
 	update-rc.d partd remove >/dev/null
+	update-rc.d part-unit remove >/dev/null
 	update-rc.d part-unguarded remove >/dev/null
 	if dpkg --compare-versions "$2" lt-nl 1.0; then
 		update-rc.d part-late remove >/dev/null
 	fi
 fi
 dpkg-maintscript-helper rm_conffile /etc/init.d/partd 1.5~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/part-unit 1.5~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/init.d/part-unguarded 1.5~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/init.d/part-late 1.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/part/half.conf 1.5~ -- "$@"
@@ -234,6 +247,7 @@ dpkg-maintscript-helper rm_conffile /etc/part/noargs.conf 1.5~
 				"postrm": `#!/bin/sh
 set -e
 dpkg-maintscript-helper rm_conffile /etc/init.d/partd 1.5~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/part-unit 1.5~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/init.d/part-unguarded 1.5~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/init.d/part-late 1.0~ -- "$@"
 dpkg-maintscript-helper rm_conffile /etc/part/noargs.conf 1.5~

@@ -147,6 +147,9 @@ type frame struct {
 	reach   tri
 	guarded bool
 	depth   int
+	// mayReturn is set inside a shell function that has a return statement: an exit there
+	// is not certain (the check does not follow where return jumps).
+	mayReturn bool
 }
 
 // under returns the frame of commands that run when cond holds.
@@ -305,13 +308,16 @@ func (w *walker) call(c *syntax.CallExpr, f frame) bool {
 	args := w.words(c.Args, f)
 	switch name := args[0]; {
 	case name == "exit":
-		return f.reach == yes
+		return f.reach == yes && !f.mayReturn
+	case name == "return":
+		return false
 	case name == "[" || name == "test" || name == "dpkg" && len(args) > 1 && args[1] == "--compare-versions":
 		return false // a condition, evaluated where it is used
 	case w.funcs[name] != nil && f.depth < maxInline:
 		body := w.funcs[name]
 		g := f
 		g.params, g.depth = args[1:], f.depth+1
+		g.mayReturn = f.mayReturn || hasReturn(body)
 		return w.stmt(body, g)
 	}
 	line := int(c.Pos().Line())
@@ -329,6 +335,18 @@ func (w *walker) call(c *syntax.CallExpr, f frame) bool {
 		Origin:  origin,
 	})
 	return false
+}
+
+// hasReturn reports whether a function body has a return statement.
+func hasReturn(body *syntax.Stmt) bool {
+	found := false
+	syntax.Walk(body, func(n syntax.Node) bool {
+		if c, ok := n.(*syntax.CallExpr); ok && len(c.Args) > 0 && c.Args[0].Lit() == "return" {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func (w *walker) assign(a *syntax.Assign, f frame) {

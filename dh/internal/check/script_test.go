@@ -43,6 +43,8 @@ func TestAnalyzeConditions(t *testing.T) {
 		{"case with alternatives and a default that exits", "case \"$1\" in\ninstall|upgrade) a ;;\nabort-*) b ;;\n*) exit 1 ;;\nesac\nc",
 			[]string{"abort-upgrade", "2.0"}, []string{"a | no | guarded | ", "b | yes | guarded | ", "c | yes | unguarded | "}},
 		{"an unconditional exit ends the script", "a\nexit 0\nb", []string{"configure", "1.0"}, []string{"a | yes | unguarded | "}},
+		{"an exit after a possible return does not", "f() {\n\tif check; then return; fi\n\texit 1\n}\nf\nb", []string{"install"},
+			[]string{"check | yes | guarded | ", "b | yes | unguarded | "}},
 		{"elif and else", `if [ "$1" = remove ]; then a; elif [ "$1" = upgrade ]; then b; else c; fi`,
 			[]string{"upgrade", "1.0", "2.0"}, []string{"a | no | guarded | ", "b | yes | guarded | ", "c | no | guarded | "}},
 		{"negation and failure handling", "! a\nb || true\nc | d", []string{"configure"},

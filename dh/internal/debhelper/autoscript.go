@@ -9,21 +9,16 @@ import (
 	"slices"
 	"sort"
 	"strings"
-)
 
-// Marker lines debhelper puts around each generated block; lintian and
-// dh_installdeb users recognise generated code by them.
-const (
-	blockStartPrefix = "# Automatically added by "
-	blockEnd         = "# End automatically added section\n"
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
-
-// maintScripts are the scripts autoscripts can go to.
-var maintScripts = []string{"preinst", "postinst", "prerm", "postrm"}
 
 // prepends reports whether blocks go to the top of the script's files, so
 // that removal runs in reverse order of installation (Dh_Lib autoscript).
-func prepends(script string) bool { return script == "prerm" || script == "postrm" }
+func prepends(script string) bool {
+	s, err := maintscript.ParseScript(script)
+	return err == nil && s.Prepends()
+}
 
 // autoscriptFile is the file a package's blocks for script go to:
 // debian/PKG.SCRIPT.debhelper, or for service blocks
@@ -67,16 +62,16 @@ func parseSegments(data string) []segment {
 	}
 	lines := strings.SplitAfter(data, "\n")
 	for i := 0; i < len(lines); i++ {
-		tool, ok := blockTool(lines[i])
+		tool, ok := maintscript.BlockTool(lines[i])
 		if !ok {
 			other.WriteString(lines[i])
 			continue
 		}
 		end := slices.IndexFunc(lines[i+1:], func(l string) bool {
-			_, start := blockTool(l)
-			return start || l == blockEnd
+			_, start := maintscript.BlockTool(l)
+			return start || l == maintscript.BlockEnd
 		})
-		if end < 0 || lines[i+1+end] != blockEnd {
+		if end < 0 || lines[i+1+end] != maintscript.BlockEnd {
 			other.WriteString(lines[i])
 			continue
 		}
@@ -91,25 +86,6 @@ func parseSegments(data string) []segment {
 	}
 	flush()
 	return segs
-}
-
-// blockTool recognises a start marker line and returns its tool name.
-func blockTool(line string) (string, bool) {
-	rest, ok := strings.CutPrefix(line, blockStartPrefix)
-	if !ok {
-		return "", false
-	}
-	rest, ok = strings.CutSuffix(rest, "\n")
-	if !ok || rest == "" || strings.ContainsAny(rest, " \t") {
-		return "", false
-	}
-	tool, _, _ := strings.Cut(rest, "/")
-	return tool, true
-}
-
-// blockText wraps a body in debhelper's marker lines.
-func blockText(tool, version, body string) string {
-	return blockStartPrefix + tool + "/" + version + "\n" + body + blockEnd
 }
 
 // bodyHash identifies a block body in the ledger.
@@ -129,7 +105,7 @@ func bodyHash(body string) string {
 func mergeBlocks(data, script, tool, version string, owned map[string]bool, bodies []string) (merged string, replaced bool) {
 	blocks := make([]string, len(bodies))
 	for i, b := range bodies {
-		blocks[i] = blockText(tool, version, b)
+		blocks[i] = maintscript.Block(tool+"/"+version, b)
 	}
 	if prepends(script) {
 		slices.Reverse(blocks)

@@ -164,7 +164,7 @@ func TestAutoscriptBadArguments(t *testing.T) {
 	p.AddAutoscript("hello", "postinst", "fine")
 	err := p.Commit()
 	require.Error(t, err)
-	assert.Equal(t, "invalid maintainer script \"config\": want one of preinst, postinst, prerm, postrm\ninvalid package name \"../etc\"", err.Error())
+	assert.Equal(t, "\"config\" is not a maintainer script (preinst, postinst, prerm or postrm)\npackage \"../etc\": not a valid package name (lower-case letters, digits, \"+\", \"-\", \".\", at least two characters)", err.Error())
 	assert.Equal(t, before, snapshot(t, root))
 }
 

@@ -7,7 +7,7 @@
 //     Flags, with Getopt::Long's bundling rules;
 //   - SelectPackages and LookupHost: which binary packages of
 //     debian/control to act on for the host architecture;
-//   - PkgFile: finding debian/PKG.NAME and its variants;
+//   - DebianDir.PkgFile: finding debian/PKG.NAME and its variants;
 //   - Plan: staging files, maintainer-script blocks (debian/PKG.SCRIPT.debhelper
 //     and the service bucket) and substvars, written idempotently and all at
 //     once by Commit;

@@ -39,7 +39,9 @@ func TestPkgFile(t *testing.T) {
 			}
 			writeTree(t, dir, files)
 			debian := filepath.Join(dir, "debian")
-			got, ok := PkgFile(debian, tt.pkg, tt.main, tt.file, amd64)
+			d, err := ReadDebianDir(debian)
+			require.NoError(t, err)
+			got, ok := d.PkgFile(tt.pkg, tt.main, tt.file, amd64)
 			if tt.want == "" {
 				assert.False(t, ok)
 				assert.Equal(t, "", got)
@@ -56,7 +58,14 @@ func TestPkgFileFollowsSymlinks(t *testing.T) {
 	writeTree(t, dir, map[string]string{"debian/shared.init": "x"})
 	require.NoError(t, os.Symlink("shared.init", filepath.Join(dir, "debian/hello.init")))
 	require.NoError(t, os.Symlink("missing", filepath.Join(dir, "debian/hello.init.linux")))
-	got, ok := PkgFile(filepath.Join(dir, "debian"), "hello", false, "init", Host{Arch: "amd64", OS: "linux"})
+	d, err := ReadDebianDir(filepath.Join(dir, "debian"))
+	require.NoError(t, err)
+	got, ok := d.PkgFile("hello", false, "init", Host{Arch: "amd64", OS: "linux"})
 	assert.True(t, ok)
 	assert.Equal(t, filepath.Join(dir, "debian/hello.init"), got)
+}
+
+func TestReadDebianDirMissing(t *testing.T) {
+	_, err := ReadDebianDir(filepath.Join(t.TempDir(), "debian"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
 }

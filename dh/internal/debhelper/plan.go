@@ -12,7 +12,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // Plan collects everything a command writes to a source tree and writes it
@@ -73,10 +76,11 @@ type substOp struct {
 }
 
 type fileOp struct {
-	data   []byte
-	src    string // InstallFile source, read at Commit
-	mode   os.FileMode
-	remove bool
+	data     []byte
+	src      string // InstallFile source, read at Commit
+	mode     os.FileMode
+	keepMode bool // ReplaceFile: an existing file keeps its permission bits
+	remove   bool
 }
 
 // NewPlan returns an empty Plan for the source tree root, taking Verbose and
@@ -89,16 +93,13 @@ func NewPlan(root, tool, version string, opts *Options) *Plan {
 	return p
 }
 
-// pkgNameRE is debhelper's PKGNAME_REGEX.
-var pkgNameRE = regexp.MustCompile(`^[a-z0-9][-+.a-z0-9]+$`)
-
 func (p *Plan) problem(format string, args ...any) {
 	p.problems = append(p.problems, fmt.Sprintf(format, args...))
 }
 
 func (p *Plan) validPackage(pkg string) bool {
-	if !pkgNameRE.MatchString(pkg) {
-		p.problem("invalid package name %q", pkg)
+	if err := maintscript.CheckPackageName(pkg); err != nil {
+		p.problem("%v", err)
 		return false
 	}
 	return true
@@ -139,8 +140,8 @@ func (p *Plan) addScript(pkg, script, text string, service bool) {
 	if !p.validPackage(pkg) {
 		return
 	}
-	if !slices.Contains(maintScripts, script) {
-		p.problem("invalid maintainer script %q: want one of %s", script, strings.Join(maintScripts, ", "))
+	if _, err := maintscript.ParseScript(script); err != nil {
+		p.problem("%v", err)
 		return
 	}
 	p.ClaimPackage(pkg)
@@ -195,6 +196,13 @@ func (p *Plan) AddSubstvar(pkg, name, value string) {
 // directories with mode 0755.
 func (p *Plan) WriteFile(name string, data []byte, mode os.FileMode) {
 	p.addFile(name, &fileOp{data: bytes.Clone(data), mode: mode.Perm()})
+}
+
+// ReplaceFile is WriteFile for a file that may have been staged with other
+// permission bits (such as an init script an earlier command installed):
+// an existing file keeps its bits, mode is for a new one.
+func (p *Plan) ReplaceFile(name string, data []byte, mode os.FileMode) {
+	p.addFile(name, &fileOp{data: bytes.Clone(data), mode: mode.Perm(), keepMode: true})
 }
 
 // InstallFile copies the file src to dst with the given permission bits and
@@ -262,6 +270,7 @@ type change struct {
 	mode   os.FileMode
 	mtime  time.Time // zero: leave as written
 	remove bool
+	exists bool // the file exists: it is replaced through a temporary file
 }
 
 // Commit carries out the plan. It first reads what it needs and works out
@@ -272,13 +281,16 @@ type change struct {
 // in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"),
 // also with NoAct, which then stops before writing anything.
 //
-// Writing goes through a temporary file in the target's directory renamed
-// over the target; directories are created first. When creating a
-// directory or temporary file fails, everything created so far is removed
+// A file that exists is replaced through a temporary file in its directory
+// renamed over it; a new file is written in place (nothing can have read
+// it yet); missing directories are created first. When creating a
+// directory or writing a file fails, everything created so far is removed
 // and the tree is as before, directory modification times included. The
-// renames come last; should one fail (which
-// takes a fault such as a full or read-only file system appearing in
-// between), the files renamed before it stay changed.
+// renames come last; should one fail (which takes a fault such as a full
+// or read-only file system appearing in between), the files renamed before
+// it stay changed. Commit makes its system calls directly and as few as it
+// can: it lists debian/ once, reads nothing below a directory it knows is
+// missing, and writes only what changes.
 func (p *Plan) Commit() error {
 	if len(p.problems) > 0 {
 		return errors.New(strings.Join(p.problems, "\n"))
@@ -289,7 +301,9 @@ func (p *Plan) Commit() error {
 	if strings.ContainsAny(p.Scope, "\t\n") {
 		return fmt.Errorf("scope %q contains a tab or newline", p.Scope)
 	}
-	changes, dirs, log, err := p.compute()
+	t := newTreeFS(filepath.Clean(p.Root))
+	t.listDebian()
+	changes, dirs, log, err := p.compute(t)
 	if err != nil {
 		return err
 	}
@@ -305,30 +319,7 @@ func (p *Plan) Commit() error {
 	if p.NoAct {
 		return nil
 	}
-	return p.apply(changes, dirs)
-}
-
-// abs returns the file system path of a plan path.
-func (p *Plan) abs(name string) string { return filepath.Join(p.Root, filepath.FromSlash(name)) }
-
-// readFile returns a file's contents and permission bits, with exists
-// false when it does not exist.
-func (p *Plan) readFile(name string) (data []byte, mode os.FileMode, exists bool, err error) {
-	fi, err := os.Stat(p.abs(name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, false, nil
-	}
-	if err != nil {
-		return nil, 0, false, errors.New(describe(name, err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, 0, false, fmt.Errorf("%s: not a regular file", name)
-	}
-	data, err = os.ReadFile(p.abs(name))
-	if err != nil {
-		return nil, 0, false, errors.New(describe(name, err))
-	}
-	return data, fi.Mode().Perm(), true, nil
+	return p.apply(t, changes, dirs)
 }
 
 // describe phrases a file system error about a plan path without the
@@ -341,9 +332,13 @@ func describe(name string, err error) string {
 	return name + ": " + err.Error()
 }
 
+// logs reports whether Commit needs the log of what it does (building it
+// costs time in trees of many packages).
+func (p *Plan) logs() bool { return p.Verbose || p.NoAct }
+
 // compute works out the changes, the directories to create and the
 // verbose log, reading the tree but writing nothing.
-func (p *Plan) compute() (changes []change, dirs []string, log []string, err error) {
+func (p *Plan) compute(t *treeFS) (changes []change, dirs []string, log []string, err error) {
 	owner := map[string]string{} // path -> what writes it, to catch conflicts
 	var problems []string
 	claim := func(name, what string) bool {
@@ -355,22 +350,22 @@ func (p *Plan) compute() (changes []change, dirs []string, log []string, err err
 		return true
 	}
 	// update records new contents for a file unless they equal the old.
-	update := func(name string, old []byte, oldMode os.FileMode, exists bool, data []byte) bool {
-		if exists && bytes.Equal(old, data) {
+	update := func(name string, old fileRead, data []byte) bool {
+		if old.exists && bytes.Equal(old.data, data) {
 			return false
 		}
 		mode := os.FileMode(0o644)
-		if exists {
-			mode = oldMode
+		if old.exists {
+			mode = old.mode
 		}
-		changes = append(changes, change{path: name, data: data, mode: mode})
+		changes = append(changes, change{path: name, data: data, mode: mode, exists: old.exists})
 		return true
 	}
 
 	scriptLog := map[string]string{} // for files this run adds to
 	var staleLog []string            // for files it only removes old blocks from
 	for _, pkg := range p.claimed {
-		if err := p.computeScripts(pkg, claim, update, scriptLog, &staleLog, &changes); err != nil {
+		if err := p.computeScripts(t, pkg, claim, update, scriptLog, &staleLog, &changes); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
@@ -387,30 +382,30 @@ func (p *Plan) compute() (changes []change, dirs []string, log []string, err err
 			if !claim(name, "AddSubstvar") {
 				continue
 			}
-			old, mode, exists, err := p.readFile(name)
+			old, err := t.read(name)
 			if err != nil {
-				problems = append(problems, err.Error())
+				problems = append(problems, describe(name, err))
 				continue
 			}
-			data := string(old)
+			data := string(old.data)
 			for _, a := range p.subst[s.key].adds {
 				var changed bool
 				if data, changed = addSubstvar(data, a[0], a[1]); changed {
-					log = append(log, fmt.Sprintf("[META] Add %s=%s to substvars [%s]", a[0], a[1], name))
+					if p.logs() {
+						log = append(log, fmt.Sprintf("[META] Add %s=%s to substvars [%s]", a[0], a[1], name))
+					}
 				}
 			}
-			update(name, old, mode, exists, []byte(data))
+			update(name, old, []byte(data))
 		case "dir":
-			fi, err := os.Stat(p.abs(s.key))
-			switch {
-			case err == nil && fi.IsDir():
-			case err == nil:
-				problems = append(problems, fmt.Sprintf("%s: exists and is not a directory", s.key))
-			case errors.Is(err, fs.ErrNotExist):
+			switch exists, err := t.dirExists(s.key); {
+			case err != nil:
+				problems = append(problems, err.Error())
+			case !exists:
 				dirs = append(dirs, s.key)
-				log = append(log, "install -m0755 -d "+escapeShell(s.key))
-			default:
-				problems = append(problems, describe(s.key, err))
+				if p.logs() {
+					log = append(log, "install -m0755 -d "+escapeShell(s.key))
+				}
 			}
 		case "file":
 			op := p.files[s.key]
@@ -418,7 +413,7 @@ func (p *Plan) compute() (changes []change, dirs []string, log []string, err err
 				continue
 			}
 			if op.remove {
-				fi, err := os.Lstat(p.abs(s.key))
+				fi, err := os.Lstat(t.abs(s.key))
 				switch {
 				case errors.Is(err, fs.ErrNotExist):
 				case err != nil:
@@ -427,38 +422,46 @@ func (p *Plan) compute() (changes []change, dirs []string, log []string, err err
 					problems = append(problems, fmt.Sprintf("%s: is a directory, not removed", s.key))
 				default:
 					changes = append(changes, change{path: s.key, remove: true})
-					log = append(log, "rm -f "+escapeShell(s.key))
+					if p.logs() {
+						log = append(log, "rm -f "+escapeShell(s.key))
+					}
 				}
 				continue
 			}
-			old, mode, exists, err := p.readFile(s.key)
+			old, err := t.read(s.key)
 			if err != nil {
-				problems = append(problems, err.Error())
+				problems = append(problems, describe(s.key, err))
 				continue
 			}
 			switch {
 			case op.src != "":
-				fi, err := os.Stat(p.abs(op.src))
+				src, err := t.read(op.src)
+				if err == nil && !src.exists {
+					err = syscall.ENOENT
+				}
 				if err != nil {
 					problems = append(problems, describe(op.src, err))
 					continue
 				}
-				data, err := os.ReadFile(p.abs(op.src))
-				if err != nil {
-					problems = append(problems, describe(op.src, err))
+				if old.exists && old.mode == op.mode && bytes.Equal(old.data, src.data) {
 					continue
 				}
-				if exists && mode == op.mode && bytes.Equal(old, data) {
-					continue
+				changes = append(changes, change{path: s.key, data: src.data, mode: op.mode, mtime: src.mtime, exists: old.exists})
+				if p.logs() {
+					log = append(log, fmt.Sprintf("install -p -m%04o %s", op.mode, escapeShell(op.src, s.key)))
 				}
-				changes = append(changes, change{path: s.key, data: data, mode: op.mode, mtime: fi.ModTime()})
-				log = append(log, fmt.Sprintf("install -p -m%04o %s", op.mode, escapeShell(op.src, s.key)))
 			default:
-				if exists && mode == op.mode && bytes.Equal(old, op.data) {
+				mode := op.mode
+				if op.keepMode && old.exists {
+					mode = old.mode
+				}
+				if old.exists && old.mode == mode && bytes.Equal(old.data, op.data) {
 					continue
 				}
-				changes = append(changes, change{path: s.key, data: op.data, mode: op.mode})
-				log = append(log, fmt.Sprintf("[META] Write %s (mode %04o)", escapeShell(s.key), op.mode))
+				changes = append(changes, change{path: s.key, data: op.data, mode: mode, exists: old.exists})
+				if p.logs() {
+					log = append(log, fmt.Sprintf("[META] Write %s (mode %04o)", escapeShell(s.key), mode))
+				}
 			}
 		}
 	}
@@ -470,23 +473,24 @@ func (p *Plan) compute() (changes []change, dirs []string, log []string, err err
 
 // computeScripts merges this run's blocks for pkg into its autoscript
 // files and updates its ledger.
-func (p *Plan) computeScripts(pkg string, claim func(string, string) bool,
-	update func(string, []byte, os.FileMode, bool, []byte) bool,
+func (p *Plan) computeScripts(t *treeFS, pkg string, claim func(string, string) bool,
+	update func(string, fileRead, []byte) bool,
 	scriptLog map[string]string, staleLog *[]string, changes *[]change) error {
 	lname := ledgerFile(pkg)
 	if !claim(lname, "the autoscript ledger") {
 		return nil
 	}
-	oldLedger, lmode, lexists, err := p.readFile(lname)
+	oldLedger, err := t.read(lname)
 	if err != nil {
-		return err
+		return errors.New(describe(lname, err))
 	}
-	led, err := parseLedger(lname, string(oldLedger))
+	led, err := parseLedger(lname, string(oldLedger.data))
 	if err != nil {
 		return err
 	}
 	for _, service := range []bool{false, true} {
-		for _, script := range maintScripts {
+		for _, s := range maintscript.AllScripts() {
+			script := s.String()
 			file := autoscriptFile(pkg, script, service)
 			key := ledgerKey{file: file, tool: p.Tool, scope: p.Scope}
 			op := p.scripts[file]
@@ -504,29 +508,31 @@ func (p *Plan) computeScripts(pkg string, claim func(string, string) bool,
 			for _, h := range led[key] {
 				owned[h] = true
 			}
-			old, mode, exists, err := p.readFile(file)
+			old, err := t.read(file)
 			if err != nil {
-				return err
+				return errors.New(describe(file, err))
 			}
-			merged, replaced := mergeBlocks(string(old), script, p.Tool, p.Version, owned, bodies)
+			merged, replaced := mergeBlocks(string(old.data), script, p.Tool, p.Version, owned, bodies)
 			delete(led, key)
 			for _, b := range bodies {
 				led[key] = append(led[key], bodyHash(b))
 			}
 			var changed bool
 			if merged == "" {
-				if exists {
+				if old.exists {
 					*changes = append(*changes, change{path: file, remove: true})
 					changed = true
 				}
 			} else {
-				changed = update(file, old, mode, exists, []byte(merged))
+				changed = update(file, old, []byte(merged))
 			}
 			if !changed {
 				continue
 			}
 			if op == nil {
-				*staleLog = append(*staleLog, fmt.Sprintf("[META] Remove autosnippets of %s from %s [%s]", p.Tool, script, file))
+				if p.logs() {
+					*staleLog = append(*staleLog, fmt.Sprintf("[META] Remove autosnippets of %s from %s [%s]", p.Tool, script, file))
+				}
 				continue
 			}
 			verb := "Append"
@@ -536,30 +542,34 @@ func (p *Plan) computeScripts(pkg string, claim func(string, string) bool,
 			case prepends(script):
 				verb = "Prepend"
 			}
-			scriptLog[file] = fmt.Sprintf("[META] %s autosnippets of %s in %s [%s]", verb, p.Tool, script, file)
+			if p.logs() {
+				scriptLog[file] = fmt.Sprintf("[META] %s autosnippets of %s in %s [%s]", verb, p.Tool, script, file)
+			}
 		}
 	}
 	if newLedger := led.format(); newLedger == "" {
-		if lexists {
+		if oldLedger.exists {
 			*changes = append(*changes, change{path: lname, remove: true})
 		}
 	} else {
-		update(lname, oldLedger, lmode, lexists, []byte(newLedger))
+		update(lname, oldLedger, []byte(newLedger))
 	}
 	return nil
 }
 
-// apply writes the changes: directories, then temporary files, then
-// renames, then removals.
-func (p *Plan) apply(changes []change, dirs []string) (err error) {
-	var created []string // directories made, parents first
-	type temp struct{ tmp, final string }
-	var temps []temp
-	mtimes := map[string]time.Time{} // of existing directories we add entries to
+// apply writes the changes: directories, then new files and temporary
+// files for existing ones, then renames, then removals.
+func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
+	t.readUmask()
+	var (
+		created []string // directories and new files made, in order
+		temps   [][2]string
+		mtimes  = map[string]time.Time{} // of existing directories we add entries to
+	)
 	touch := func(dir string) {
 		if _, ok := mtimes[dir]; !ok {
-			if fi, err := os.Stat(dir); err == nil {
-				mtimes[dir] = fi.ModTime()
+			if mtime, ok := t.mtime(dir); ok {
+				mtimes[dir] = mtime
 			}
 		}
 	}
@@ -567,45 +577,49 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 		if err == nil {
 			return
 		}
-		for _, t := range temps {
-			os.Remove(t.tmp)
+		for _, tmp := range temps {
+			t.remove(tmp[0])
 		}
 		for i := len(created) - 1; i >= 0; i-- {
-			os.Remove(created[i])
+			os.Remove(t.abs(created[i]))
 		}
 		for dir, mtime := range mtimes {
-			os.Chtimes(dir, time.Time{}, mtime)
+			t.setMtime(dir, mtime)
 		}
 	}()
+	// mkdir creates dir and its missing parents, top down, and notes the
+	// modification time of the existing directory it adds the first to.
+	made := map[string]bool{}
 	mkdir := func(dir string) error {
-		var missing []string
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Lstat(d); err == nil {
-				break
-			} else if !errors.Is(err, fs.ErrNotExist) {
+		var chain []string
+		for d := dir; d != "."; d = path.Dir(d) {
+			exists, err := t.dirExists(d)
+			if err != nil {
 				return err
 			}
-			missing = append(missing, d)
-			if d == filepath.Dir(d) {
+			if exists {
 				break
 			}
+			chain = append(chain, d)
 		}
-		if len(missing) > 0 {
-			touch(filepath.Dir(missing[len(missing)-1]))
-		}
-		for i := len(missing) - 1; i >= 0; i-- {
-			if err := os.Mkdir(missing[i], 0o755); err != nil {
-				return err
+		for i := len(chain) - 1; i >= 0; i-- {
+			d := chain[i]
+			if !made[path.Dir(d)] {
+				touch(path.Dir(d))
 			}
-			created = append(created, missing[i])
-			if err := os.Chmod(missing[i], 0o755); err != nil {
+			ok, err := t.mkdir(d)
+			if ok {
+				made[d] = true
+				created = append(created, d)
+			}
+			if err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	for _, d := range dirs {
-		if err := mkdir(p.abs(d)); err != nil {
+		if err := mkdir(d); err != nil {
 			return err
 		}
 	}
@@ -613,34 +627,30 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 		if c.remove {
 			continue
 		}
-		final := p.abs(c.path)
-		if err := mkdir(filepath.Dir(final)); err != nil {
+		dir := path.Dir(c.path)
+		if err := mkdir(dir); err != nil {
 			return err
 		}
-		if !slices.Contains(created, filepath.Dir(final)) {
-			touch(filepath.Dir(final))
+		if !made[dir] {
+			touch(dir)
 		}
-		f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".*.tmp")
-		if err != nil {
-			return err
+		if !c.exists {
+			if err := t.create(c.path, c.data, c.mode, c.mtime); err != nil {
+				t.remove(c.path)
+				return fmt.Errorf("%s: %w", c.path, err)
+			}
+			created = append(created, c.path)
+			continue
 		}
-		temps = append(temps, temp{f.Name(), final})
-		_, err = f.Write(c.data)
-		if err == nil {
-			err = f.Chmod(c.mode)
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil && !c.mtime.IsZero() {
-			err = os.Chtimes(f.Name(), c.mtime, c.mtime)
-		}
-		if err != nil {
+		tmp := t.tempName(c.path)
+		if err := t.create(tmp, c.data, c.mode, c.mtime); err != nil {
+			t.remove(tmp)
 			return fmt.Errorf("%s: %w", c.path, err)
 		}
+		temps = append(temps, [2]string{tmp, c.path})
 	}
-	for i, t := range temps {
-		if err := os.Rename(t.tmp, t.final); err != nil {
+	for i, tmp := range temps {
+		if err := t.rename(tmp[0], tmp[1]); err != nil {
 			temps, created, mtimes = temps[i:], nil, nil
 			return err
 		}
@@ -648,7 +658,7 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 	temps, created, mtimes = nil, nil, nil
 	for _, c := range changes {
 		if c.remove {
-			if err := os.Remove(p.abs(c.path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := t.remove(c.path); err != nil {
 				return err
 			}
 		}
@@ -660,7 +670,9 @@ func (p *Plan) apply(changes []change, dirs []string) (err error) {
 func escapeShell(words ...string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		if strings.ContainsAny(w, " \t\n\r\f\v") {
+		if !strings.ContainsAny(w, "!\"$()*+#;<>?@[]\\`|~ \t\n\r\f\v") {
+			quoted[i] = w
+		} else if strings.ContainsAny(w, " \t\n\r\f\v") {
 			w = quotedSpecial.ReplaceAllString(w, `\$1`)
 			quoted[i] = `"` + w + `"`
 		} else {

@@ -99,15 +99,19 @@ func TestPlanNoAct(t *testing.T) {
 	assert.Equal(t, 7, strings.Count(out.String(), "\n"))
 }
 
-// TestPlanAllOrNothing makes the last write fail after directories and
-// temporary files for the others were created: the tree must be as before.
+// TestPlanAllOrNothing makes the last write fail after directories, new
+// files and temporary files for the others were created: the tree must be
+// as before.
 func TestPlanAllOrNothing(t *testing.T) {
 	root := newStagingTree(t)
+	long := "debian/hello/usr/lib/old/" + strings.Repeat("x", 250)
+	writeTree(t, root, map[string]string{long: "old\n"})
 	before := snapshot(t, root)
 	p := NewPlan(root, "dh_installinit", "0.1.0", nil)
 	stage(p)
-	// The name fits, but the temporary file's name next to it does not.
-	p.WriteFile("debian/hello/usr/lib/new/"+strings.Repeat("x", 250), []byte("x"), 0o644)
+	// The name fits, but the temporary file's name next to it, through which
+	// the existing file is replaced, does not.
+	p.WriteFile(long, []byte("x"), 0o644)
 	err := p.Commit()
 	require.ErrorIs(t, err, syscall.ENAMETOOLONG)
 	assert.Equal(t, before, snapshot(t, root))

@@ -9,11 +9,9 @@ package dhteardown
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
-	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // Command is the command's name, as its messages and block markers give it.
@@ -43,7 +41,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
-		return printDiagnostics(stderr, diags)
+		return srctree.Report(stderr, "", diags)
 	}
 	host, err := debhelper.LookupHost(env)
 	if err != nil {
@@ -57,10 +55,9 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	outputs, gdiags := tree.Generate(pkgs, srctree.Staged)
 	diags = append(diags, gdiags...)
-	if diags.HasErrors() {
-		return printDiagnostics(stderr, diags)
+	if code := srctree.Report(stderr, "", diags); code != 0 {
+		return code
 	}
-	printDiagnostics(stderr, diags) // the warnings
 
 	plan := debhelper.NewPlan(dir, Command, srctree.Version, opts)
 	plan.Out = stdout
@@ -69,15 +66,12 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	for _, o := range outputs {
 		for _, f := range o.Fragments {
-			plan.AddAutoscript(o.Package, f.Script, f.Text)
+			plan.AddAutoscript(o.Package, f.Script.String(), f.Text)
 		}
-		for name, script := range o.InitScripts {
-			path := srctree.StagedInitScript(o.Package, name)
-			mode := os.FileMode(0o755)
-			if info, err := os.Stat(tree.Path(path)); err == nil {
-				mode = info.Mode().Perm()
+		for _, script := range o.InitScripts {
+			if script.Rewritten {
+				plan.ReplaceFile(srctree.StagedInitScript(o.Package, script.Name), script.Content, 0o755)
 			}
-			plan.WriteFile(path, script, mode)
 		}
 		if opts.Verbose {
 			for _, n := range o.Notes {
@@ -87,18 +81,6 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	if err := plan.Commit(); err != nil {
 		return debhelper.ReportError(stderr, Command, err)
-	}
-	return 0
-}
-
-// printDiagnostics prints every diagnostic as FILE:LINE: MESSAGE (the contract of DESIGN §3,
-// the form compilers and editors understand) and returns 1 when one is an error.
-func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
-	}
-	if diags.HasErrors() {
-		return 1
 	}
 	return 0
 }

@@ -60,7 +60,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {
-		return printDiagnostics(stderr, diags)
+		return srctree.Report(stderr, Command+": ", diags)
 	}
 	compat, err := compatLevel(tree.Source.Compat, env)
 	if err != nil {
@@ -107,7 +107,7 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 		r.diags = append(r.diags, maintscript.Diagnostic{Severity: maintscript.Error, Message: "multiuser: no package acted on installs an init script"})
 	}
 	if r.diags.HasErrors() {
-		return printDiagnostics(stderr, r.diags)
+		return srctree.Report(stderr, Command+": ", r.diags)
 	}
 	if err := r.plan.Commit(); err != nil {
 		return debhelper.ReportError(stderr, Command, err)
@@ -232,7 +232,7 @@ func (r *run) pkgFile(pkg, file string) (string, bool) {
 	if r.c.Name != "" {
 		file = r.c.Name + "." + file
 	}
-	p, ok := debhelper.PkgFile(r.tree.Path("debian"), pkg, pkg == r.tree.MainPackage, file, r.tree.Host)
+	p, ok := r.tree.Debian.PkgFile(pkg, pkg == r.tree.MainPackage, file, r.tree.Host)
 	if !ok {
 		return "", false
 	}
@@ -316,11 +316,9 @@ func (r *run) pkg(pkg string) {
 	if len(splitWords(c.updateRcdParams)) > 0 {
 		params = c.updateRcdParams
 	}
-	in := maintscript.InitInput{
-		Package: pkg,
-		Version: r.tree.Source.Version,
-		Daemon: maintscript.InitDaemon{
-			Name:              script,
+	shipped := maintscript.InitScript{
+		Name: script,
+		Init: &maintscript.InitOptions{
 			UpdateRcdParams:   params,
 			NoStart:           c.noStart,
 			OnUpgrade:         c.policy(),
@@ -338,7 +336,7 @@ func (r *run) pkg(pkg string) {
 		data, err := os.ReadFile(r.tree.Path(source))
 		switch {
 		case err == nil:
-			in.Script = &maintscript.InitScript{File: source, Content: data}
+			shipped.File, shipped.Content = source, data
 		case !install && os.IsNotExist(err):
 			r.errorf("multiuser with --only-scripts: %s is not staged, so its header cannot be made multiuser", installed)
 			return
@@ -347,31 +345,35 @@ func (r *run) pkg(pkg string) {
 			return
 		}
 	}
-	out, diags := maintscript.GenerateInit(in)
+	model := maintscript.Package{Name: pkg, Version: r.tree.Source.Version, InitScripts: []maintscript.InitScript{shipped}}
+	if c.multiuser {
+		// The declaration file must not declare it multiuser too: Render says so.
+		model.Declarations = r.declaredMultiuser(pkg, script)
+	}
+	out, diags := maintscript.Render(model, srctree.Tool(Command))
 	r.diags = append(r.diags, diags...)
 	if out == nil {
 		return
 	}
 	r.daemons++
+	rewritten, _ := out.InitScript(script)
 	if install && init != "" {
-		if rewritten, ok := out.InitScripts[script]; ok {
-			r.plan.WriteFile(installed, rewritten, 0o755)
+		if rewritten.Rewritten {
+			r.plan.WriteFile(installed, rewritten.Content, 0o755)
 		} else {
 			r.plan.InstallFile(init, installed, 0o755)
 		}
-	} else if rewritten, ok := out.InitScripts[script]; ok {
+	} else if rewritten.Rewritten {
 		mode := os.FileMode(0o755)
 		if info, err := os.Stat(r.tree.Path(installed)); err == nil {
 			mode = info.Mode().Perm()
 		}
-		r.plan.WriteFile(installed, rewritten, mode)
+		r.plan.WriteFile(installed, rewritten.Content, mode)
 	}
 	if c.NoScripts {
 		return
 	}
-	for _, f := range out.Fragments {
-		r.plan.AddServiceScript(pkg, f.Script, f.Text)
-	}
+	r.addFragments(pkg, out.Fragments)
 	if !c.noStart && r.compat >= 12 {
 		// invoke-rc.d --skip-systemd-native, from the prerm on: needs init-system-helpers
 		// unpacked before this package.
@@ -407,12 +409,38 @@ func (r *run) tmpfiles(pkg, tmp, installing, script string) {
 		return
 	}
 	sort.Strings(files)
-	f, err := maintscript.TmpfilesFragment(pkg, files)
-	if err != nil {
-		r.errorf("%v", err)
-		return
+	out, diags := maintscript.Render(maintscript.Package{Name: pkg, Version: r.tree.Source.Version, Tmpfiles: files}, srctree.Tool(Command))
+	r.diags = append(r.diags, diags...)
+	if out != nil {
+		r.addFragments(pkg, out.Fragments)
 	}
-	r.plan.AddAutoscript(pkg, f.Script, f.Text)
+}
+
+// addFragments plans the fragments of pkg into debhelper's files: the service bucket for a
+// daemon's code, the package's .debhelper files for the rest.
+func (r *run) addFragments(pkg string, fragments []maintscript.Fragment) {
+	for _, f := range fragments {
+		if f.Service {
+			r.plan.AddServiceScript(pkg, f.Script.String(), f.Text)
+		} else {
+			r.plan.AddAutoscript(pkg, f.Script.String(), f.Text)
+		}
+	}
+}
+
+// declaredMultiuser returns the declaration of script as a multiuser daemon in pkg's
+// declaration file, or nil; problems of the file are left to dh_teardown.
+func (r *run) declaredMultiuser(pkg, script string) *maintscript.Declarations {
+	decls, _ := r.tree.Declarations(pkg)
+	if decls == nil {
+		return nil
+	}
+	for _, d := range decls.Daemons {
+		if d.Name == script && d.Multiuser {
+			return &maintscript.Declarations{File: decls.File, Daemons: []maintscript.Daemon{d}}
+		}
+	}
+	return nil
 }
 
 // describe phrases a file system error without repeating the path.
@@ -422,25 +450,4 @@ func describe(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// printDiagnostics prints every diagnostic, "dh_installinit: FILE:LINE: MESSAGE" (or
-// "dh_installinit: error: MESSAGE" for one about no file), and returns 1 when one is an
-// error.
-func printDiagnostics(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		if d.File == "" {
-			kind := "error"
-			if d.Severity == maintscript.Warning {
-				kind = "warning"
-			}
-			fmt.Fprintf(w, "%s: %s: %s\n", Command, kind, d.Message)
-			continue
-		}
-		fmt.Fprintf(w, "%s: %s\n", Command, d.String())
-	}
-	if diags.HasErrors() {
-		return 1
-	}
-	return 0
 }

@@ -47,7 +47,7 @@ func parseArgs(args []string, env func(string) string) (*config, error) {
 		{Names: []string{"remove-d"}, Bool: on(&c.removeD)},
 		{Names: []string{"no-enable"}, Bool: on(&c.noEnable)},
 		{Names: []string{"multiuser-since"}, Value: func(a string) error {
-			if _, err := maintscript.ParseVersion(a); err != nil {
+			if err := maintscript.CheckVersion(a); err != nil {
 				return fmt.Errorf("%q: %v", a, err)
 			}
 			c.multiuserSince = a

@@ -12,7 +12,7 @@ import (
 )
 
 // The library path: a packaging tool other than debhelper (nfpm, an image builder) writes its
-// own plain maintainer scripts and adds what maintscript.Generate and maintscript.WholeScript
+// own plain maintainer scripts and adds the whole scripts maintscript.Render
 // produce. Its scripts handle only what Policy requires of them — in particular its postinst
 // starts the daemon on configure only, not on abort-upgrade — so the generated code alone must
 // bring a stopped daemon back when an upgrade fails.
@@ -62,35 +62,36 @@ func buildLib(t *testing.T) (map[string]string, error) {
 		{"2.0", "Daemon: lclibd\nRemoved-In: 2.0\n", false},
 	} {
 		spec := dpkgroot.DebSpec{Package: libPkg, Version: c.version, Files: map[string]dpkgroot.File{}, Scripts: map[string]string{}}
-		in := maintscript.Input{Package: libPkg, Version: c.version, InitScripts: map[string]maintscript.InitScript{}}
+		in := maintscript.Package{Name: libPkg, Version: c.version}
 		if c.ships {
 			spec.Files = dpkgroot.DaemonFiles(libDaemon, false)
 			spec.Conffiles = []string{"/etc/init.d/" + libDaemon}
-			in.InitScripts[libDaemon] = maintscript.InitScript{File: "/etc/init.d/" + libDaemon, Content: []byte(spec.Files["/etc/init.d/"+libDaemon].Content)}
+			in.InitScripts = []maintscript.InitScript{{Name: libDaemon, Content: []byte(spec.Files["/etc/init.d/"+libDaemon].Content)}}
 			spec.Scripts = libPlainScripts()
 		} else {
 			spec.Files["/usr/share/doc/lclib/README"] = dpkgroot.File{Content: "lclibd is gone.\n"}
 		}
-		var out *maintscript.Output
+		var out *maintscript.Result
 		if c.decls != "" {
 			decls, diags := maintscript.ParseDeclarations("lclib.teardown", []byte(c.decls))
 			if diags.HasErrors() {
 				return nil, diags
 			}
 			in.Declarations = decls
-			if out, diags = maintscript.Generate(in); diags.HasErrors() {
+			if out, diags = maintscript.Render(in, "lifecycle"); diags.HasErrors() {
 				return nil, diags
 			}
-			for name, text := range out.InitScripts {
-				f := spec.Files["/etc/init.d/"+name]
-				f.Content = string(text)
-				spec.Files["/etc/init.d/"+name] = f
+			for _, shipped := range out.InitScripts {
+				f := spec.Files["/etc/init.d/"+shipped.Name]
+				f.Content = string(shipped.Content)
+				spec.Files["/etc/init.d/"+shipped.Name] = f
 			}
 		}
-		for _, script := range maintscript.Scripts {
+		for _, s := range maintscript.AllScripts() {
+			script := s.String()
 			text := spec.Scripts[script]
 			if out != nil {
-				if whole := maintscript.WholeScript(script, "lifecycle", out.Fragments); whole != "" {
+				if whole := out.Scripts.Get(s); whole != "" {
 					// The tool's own code first, then the generated blocks.
 					if text == "" {
 						text = whole

@@ -175,7 +175,7 @@ func parseTransition(from, to string, configFiles bool, fail, built string) (tra
 	}
 	tr := transition{from: from, configFiles: configFiles, fail: fail}
 	if from != "" {
-		if _, err := maintscript.ParseVersion(from); err != nil {
+		if err := maintscript.CheckVersion(from); err != nil {
 			return tr, fmt.Errorf("--from %q: %v", from, err)
 		}
 	}
@@ -205,7 +205,7 @@ func parseTransition(from, to string, configFiles bool, fail, built string) (tra
 			return tr, fmt.Errorf("--to none with --config-files: a package in the config-files state is already removed")
 		}
 	default:
-		if _, err := maintscript.ParseVersion(to); err != nil {
+		if err := maintscript.CheckVersion(to); err != nil {
 			return tr, fmt.Errorf("--to %q: %v", to, err)
 		}
 		return tr, fmt.Errorf("--to %s: the tree builds %s; --to can only be that version, none or purge", to, built)
@@ -223,9 +223,7 @@ func parseTransition(from, to string, configFiles bool, fail, built string) (tra
 
 // compareKind names the transition from an installed version to the one built.
 func compareKind(from, built string) string {
-	a, _ := maintscript.ParseVersion(from)
-	b, _ := maintscript.ParseVersion(built)
-	switch c := maintscript.CompareVersions(a, b); {
+	switch c, _ := maintscript.CompareVersions(from, built); {
 	case c < 0:
 		return kindUpgrade
 	case c > 0:
@@ -321,7 +319,8 @@ var placeholder = regexp.MustCompile(`#[A-Z_]+#`)
 // readInitAutoscripts reads dh_installinit's snippets from debhelper's autoscripts directory.
 func readInitAutoscripts(dir, versionFile string) (*initBlocks, error) {
 	b := &initBlocks{snippets: map[string]string{}, tool: "dh_installinit"}
-	for _, script := range maintscript.Scripts {
+	for _, s := range maintscript.AllScripts() {
+		script := s.String()
 		name := initAutoscripts[script]
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -558,14 +557,11 @@ func generatedVersion(tree *srctree.Tree, out srctree.PackageOutput, blocks *ini
 	pkg := simulate.Package{Name: out.Package, Version: out.Input.Version}
 	var shipped []string
 	for _, d := range out.Input.Declarations.Daemons {
-		script, ok := out.Input.InitScripts[d.Name]
+		script, ok := out.InitScript(d.Name)
 		if !ok {
 			continue
 		}
 		content := script.Content
-		if rewritten, ok := out.InitScripts[d.Name]; ok {
-			content = rewritten
-		}
 		pkg.Files = append(pkg.Files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(content), Conffile: true})
 		shipped = append(shipped, d.Name)
 	}
@@ -578,10 +574,11 @@ func generatedVersion(tree *srctree.Tree, out srctree.PackageOutput, blocks *ini
 // dh_installinit's blocks for the daemons it ships.
 func scriptsFor(blocks *initBlocks, daemons []string, fragments []maintscript.Fragment, tool string) (map[string]string, error) {
 	scripts := map[string]string{}
-	for _, script := range maintscript.Scripts {
+	for _, s := range maintscript.AllScripts() {
+		script := s.String()
 		var teardown, service []string
 		for _, f := range fragments {
-			if f.Script == script {
+			if f.Script == s {
 				teardown = append(teardown, maintscript.Block(tool, f.Text))
 			}
 		}
@@ -602,7 +599,7 @@ func scriptsFor(blocks *initBlocks, daemons []string, fragments []maintscript.Fr
 func generatedAssumption(tree *srctree.Tree, out srctree.PackageOutput, blocks *initBlocks) string {
 	var daemons []string
 	for _, d := range out.Input.Declarations.Daemons {
-		if _, ok := out.Input.InitScripts[d.Name]; ok {
+		if _, ok := out.Input.InitScript(d.Name); ok {
 			daemons = append(daemons, d.Name)
 		}
 	}
@@ -612,8 +609,8 @@ func generatedAssumption(tree *srctree.Tree, out srctree.PackageOutput, blocks *
 			blocks.tool, debhelperAutoscripts, strings.Join(daemons, ", "))
 	}
 	var handwritten []string
-	for _, script := range maintscript.Scripts {
-		name := "debian/" + out.Package + "." + script
+	for _, script := range maintscript.AllScripts() {
+		name := "debian/" + out.Package + "." + script.String()
 		if _, err := os.Stat(tree.Path(name)); err == nil {
 			handwritten = append(handwritten, name)
 		}
@@ -629,10 +626,9 @@ func generatedAssumption(tree *srctree.Tree, out srctree.PackageOutput, blocks *
 // init script with dh_installinit's compat 13 blocks and no dh-teardown code; the declared
 // conffiles of removed daemons; the info documents removed in a later version.
 func modelledVersion(out srctree.PackageOutput, from string, blocks *initBlocks) (simulate.Package, string, error) {
-	v, _ := maintscript.ParseVersion(from)
 	before := func(x string) bool {
-		xv, err := maintscript.ParseVersion(x)
-		return err == nil && maintscript.CompareVersions(v, xv) < 0
+		c, err := maintscript.CompareVersions(from, x)
+		return err == nil && c < 0
 	}
 	pkg := simulate.Package{Name: out.Package, Version: from}
 	var shipped, described []string
@@ -648,17 +644,16 @@ func modelledVersion(out srctree.PackageOutput, from string, blocks *initBlocks)
 			if since == "" {
 				since = out.Input.Version
 			}
-			script := out.Input.InitScripts[d.Name].Content
+			in, _ := out.Input.InitScript(d.Name)
+			script := in.Content
 			if before(since) {
 				var err error
 				if content, err = withDefaultStop(script, "0 1 6"); err != nil {
 					return pkg, "", fmt.Errorf("daemon %q: %v", d.Name, err)
 				}
 			} else {
-				content, stop = out.InitScripts[d.Name], maintscript.MultiuserStop
-				if content == nil {
-					content = script
-				}
+				shipped, _ := out.InitScript(d.Name)
+				content, stop = shipped.Content, maintscript.MultiuserStop
 			}
 		default:
 			continue

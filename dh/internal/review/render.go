@@ -55,7 +55,7 @@ func writeRender(w io.Writer, outputs []srctree.PackageOutput) {
 		return
 	}
 	for _, o := range outputs {
-		for _, script := range maintscript.Scripts {
+		for _, script := range maintscript.AllScripts() {
 			var blocks []string
 			for _, f := range o.Fragments {
 				if f.Script == script {

@@ -57,13 +57,7 @@ func usage(w io.Writer) {
 
 // report prints every diagnostic to w and returns exitBadInput when one is an error.
 func report(w io.Writer, diags maintscript.Diagnostics) int {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
-	}
-	if diags.HasErrors() {
-		return exitBadInput
-	}
-	return exitOK
+	return srctree.Report(w, "", diags)
 }
 
 // multiFlag is a repeatable string flag.

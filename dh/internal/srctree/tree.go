@@ -26,25 +26,28 @@ func Tool(command string) string { return command + "/" + Version }
 // Tree is a source tree being built: the directory that holds debian/.
 type Tree struct {
 	Dir    string
-	Source *maintscript.Source
+	Source *Source
 	// MainPackage is the package whose files may omit the "PKG." prefix (debhelper's
 	// --mainpackage; by default the first binary package).
 	MainPackage string
 	// Host selects the debian/PKG.NAME.ARCH and .OS variants of files.
 	Host debhelper.Host
+	// Debian is debian/ as listed when the tree was opened, where debian/PKG.NAME files are
+	// looked up.
+	Debian *debhelper.DebianDir
 }
 
 // OpenTree reads debian/control, debian/changelog and debian/compat under dir.
 func OpenTree(dir string) (*Tree, maintscript.Diagnostics) {
-	info, err := os.Stat(filepath.Join(dir, "debian"))
-	if err != nil || !info.IsDir() {
+	debian, err := debhelper.ReadDebianDir(filepath.Join(dir, "debian"))
+	if err != nil {
 		return nil, maintscript.Diagnostics{{File: filepath.Join(dir, "debian"), Severity: maintscript.Error, Message: "no debian/ directory: not a source tree"}}
 	}
-	src, diags := maintscript.ReadSource(os.DirFS(dir))
+	src, diags := ReadSource(os.DirFS(dir))
 	if src == nil {
 		return nil, diags
 	}
-	return &Tree{Dir: dir, Source: src, MainPackage: src.Packages[0].Name}, diags
+	return &Tree{Dir: dir, Source: src, MainPackage: src.Packages[0].Name, Debian: debian}, diags
 }
 
 // Packages returns the binary packages of debian/control as debhelper's package selection
@@ -66,7 +69,7 @@ func (t *Tree) isMain(pkg string) bool { return t.MainPackage == pkg }
 // pkgFile finds debian/PKG.NAME (or a variant) as debhelper does and returns its path
 // relative to the tree.
 func (t *Tree) pkgFile(pkg, name string) (string, bool) {
-	p, ok := debhelper.PkgFile(t.Path("debian"), pkg, t.isMain(pkg), name, t.Host)
+	p, ok := t.Debian.PkgFile(pkg, t.isMain(pkg), name, t.Host)
 	if !ok {
 		return "", false
 	}
@@ -90,23 +93,17 @@ const (
 
 // Input reads pkg's declaration file (debian/PKG.teardown, or debian/teardown for the first
 // package), the init scripts it declares, and the conffiles debian/PKG.maintscript already
-// removes, into the maintscript library's input. It returns a nil Declarations in the input
-// when the package has no declaration file.
-func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscript.Diagnostics) {
-	in := maintscript.Input{Package: pkg, Version: t.Source.Version, InitScripts: map[string]maintscript.InitScript{}, RemovedConffiles: map[string]bool{}}
-	file, ok := t.pkgFile(pkg, "teardown")
-	if !ok {
-		return in, nil
-	}
-	data, err := os.ReadFile(t.Path(file))
-	if err != nil {
-		return in, fileError(file, err)
-	}
-	decls, diags := maintscript.ParseDeclarations(file, data)
-	if diags.HasErrors() {
+// removes, into the maintscript library's model. The model's Declarations are nil when the
+// package has no declaration file. The diagnostics are the problems that stop reading: the
+// declaration file's warnings come again from maintscript.Render, which checks it again.
+func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Package, maintscript.Diagnostics) {
+	in := maintscript.Package{Name: pkg, Version: t.Source.Version}
+	decls, diags := t.Declarations(pkg)
+	if decls == nil || diags.HasErrors() {
 		return in, diags
 	}
 	in.Declarations = decls
+	diags = nil
 	for _, d := range decls.Daemons {
 		script, ok, err := t.initScript(pkg, d.Name, from)
 		if err != nil {
@@ -114,12 +111,26 @@ func (t *Tree) Input(pkg string, from ScriptSource) (maintscript.Input, maintscr
 			continue
 		}
 		if ok {
-			in.InitScripts[d.Name] = script
+			in.InitScripts = append(in.InitScripts, script)
 		}
 	}
 	removed, mdiags := t.maintscriptConffiles(pkg)
 	in.RemovedConffiles = removed
 	return in, append(diags, mdiags...)
+}
+
+// Declarations reads and parses pkg's declaration file, debian/PKG.teardown (or
+// debian/teardown for the first package); nil when the package has none.
+func (t *Tree) Declarations(pkg string) (*maintscript.Declarations, maintscript.Diagnostics) {
+	file, ok := t.pkgFile(pkg, "teardown")
+	if !ok {
+		return nil, nil
+	}
+	data, err := debhelper.ReadFile(t.Path(file))
+	if err != nil {
+		return nil, fileError(file, err)
+	}
+	return maintscript.ParseDeclarations(file, data)
 }
 
 // initScript finds the init script name of pkg.
@@ -137,44 +148,40 @@ func (t *Tree) initScript(pkg, name string, from ScriptSource) (maintscript.Init
 		}
 	}
 	for _, c := range candidates {
-		data, err := os.ReadFile(t.Path(c))
+		data, err := debhelper.ReadFile(t.Path(c))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
 		case err != nil:
-			return maintscript.InitScript{File: c}, false, err
+			return maintscript.InitScript{Name: name, File: c}, false, err
 		}
-		return maintscript.InitScript{File: c, Content: data}, true, nil
+		return maintscript.InitScript{Name: name, File: c, Content: data}, true, nil
 	}
 	return maintscript.InitScript{}, false, nil
 }
 
 // maintscriptConffiles returns the conffiles that debian/PKG.maintscript removes with
 // rm_conffile.
-func (t *Tree) maintscriptConffiles(pkg string) (map[string]bool, maintscript.Diagnostics) {
-	removed := map[string]bool{}
+func (t *Tree) maintscriptConffiles(pkg string) ([]string, maintscript.Diagnostics) {
 	file, ok := t.pkgFile(pkg, "maintscript")
 	if !ok {
-		return removed, nil
+		return nil, nil
 	}
-	data, err := os.ReadFile(t.Path(file))
+	data, err := debhelper.ReadFile(t.Path(file))
 	if err != nil {
-		return removed, fileError(file, err)
+		return nil, fileError(file, err)
 	}
+	var removed []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		words := strings.Fields(sc.Text())
 		if len(words) >= 2 && words[0] == "rm_conffile" {
-			removed[words[1]] = true
+			removed = append(removed, words[1])
 		}
 	}
 	return removed, nil
 }
 
 func fileError(file string, err error) maintscript.Diagnostics {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return maintscript.Diagnostics{{File: file, Severity: maintscript.Error, Message: err.Error()}}
+	return maintscript.Diagnostics{{File: file, Severity: maintscript.Error, Message: describeReadError(err)}}
 }

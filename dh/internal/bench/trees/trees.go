@@ -39,6 +39,9 @@ type Package struct {
 	// NoDaemon leaves the daemon and its init script out of the package (it shipped them in
 	// earlier versions: see Teardown's Removed-In).
 	NoDaemon bool
+	// DefaultStop is the init script's Default-Stop: "" for 0 1 6, "none" for a field with
+	// no runlevel (as rsync's and ssh's), else the runlevels ("0 6", "1").
+	DefaultStop string
 }
 
 // Write writes the source tree into dir, which must be empty or absent.
@@ -79,7 +82,14 @@ func Write(dir string, src Source) error {
 		daemon := dpkgroot.DaemonFiles(p.Name, false)
 		files["daemons/"+p.Name] = daemon["/usr/sbin/"+p.Name].Content
 		files["debian/"+p.Name+".install"] = "daemons/" + p.Name + " usr/sbin\n"
-		files["debian/"+p.Name+".init"] = daemon["/etc/init.d/"+p.Name].Content
+		switch p.DefaultStop {
+		case "":
+			files["debian/"+p.Name+".init"] = daemon["/etc/init.d/"+p.Name].Content
+		case "none":
+			files["debian/"+p.Name+".init"] = dpkgroot.InitScript(p.Name, "2 3 4 5", "")
+		default:
+			files["debian/"+p.Name+".init"] = dpkgroot.InitScript(p.Name, "2 3 4 5", p.DefaultStop)
+		}
 		files["debian/"+p.Name+".default"] = "# Defaults for " + p.Name + ", read by nothing.\n"
 		if p.InstallinitArgs != nil {
 			fmt.Fprintf(&overrides, "\tdh_installinit -p%s %s\n", p.Name, strings.Join(p.InstallinitArgs, " "))
@@ -150,6 +160,30 @@ func ManySource(version string, n int, declare bool) Source {
 		p := Package{Name: fmt.Sprintf("lcmany-%03d", i)}
 		if declare {
 			p.Teardown = fmt.Sprintf("Daemon: %[1]s\nMultiuser: yes\nMultiuser-Since: %[2]s\n\nDaemon: %[1]s-old\nRemoved-In: %[2]s\n", p.Name, version)
+		}
+		src.Packages = append(src.Packages, p)
+	}
+	return src
+}
+
+// HeaderPackages are the packages of HeaderSource, one per Default-Stop an init script may
+// say before its daemon is declared multiuser: 0 1 6, 0 6, nothing (rsync, ssh), and 1
+// already (cups).
+var HeaderPackages = []Package{
+	{Name: "lch-016"},
+	{Name: "lch-06", DefaultStop: "0 6"},
+	{Name: "lch-empty", DefaultStop: "none"},
+	{Name: "lch-1", DefaultStop: "1"},
+}
+
+// HeaderSource is a source "lch" at version with HeaderPackages: version 1.0 as they are
+// (plain debhelper), any other version with each daemon declared multiuser (since that
+// version, by default).
+func HeaderSource(version string) Source {
+	src := Source{Name: "lch", Version: version}
+	for _, p := range HeaderPackages {
+		if version != "1.0" {
+			p.Teardown = "Daemon: " + p.Name + "\nMultiuser: yes\n"
 		}
 		src.Packages = append(src.Packages, p)
 	}

@@ -1,4 +1,4 @@
-package maintscript
+package srctree
 
 import (
 	"testing"

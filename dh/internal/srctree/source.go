@@ -1,4 +1,4 @@
-package maintscript
+package srctree
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"pault.ag/go/debian/changelog"
 	"pault.ag/go/debian/control"
 	"pault.ag/go/debian/dependency"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // Source is what a debian/ directory says about the source package being built.
@@ -73,42 +75,39 @@ type binaryStanza struct {
 
 // ReadSource reads debian/control, debian/changelog and debian/compat from the source tree
 // fsys and reports every problem found.
-func ReadSource(fsys fs.FS) (*Source, Diagnostics) {
-	var diags Diagnostics
+func ReadSource(fsys fs.FS) (*Source, maintscript.Diagnostics) {
+	var diags maintscript.Diagnostics
 	src := &Source{}
 	data, err := fs.ReadFile(fsys, ControlFile)
 	if err != nil {
-		diags.errorf(ControlFile, 0, "%s", describeReadError(err))
+		errorf(&diags, ControlFile, 0, "%s", describeReadError(err))
 		return nil, diags
 	}
 	readControl(src, data, &diags)
 	readChangelog(fsys, src, &diags)
 	readCompat(fsys, src, data, &diags)
 	if diags.HasErrors() {
-		diags.sort()
+		diags.Sort()
 		return nil, diags
 	}
 	return src, diags
 }
 
-func readControl(src *Source, data []byte, diags *Diagnostics) {
+func readControl(src *Source, data []byte, diags *maintscript.Diagnostics) {
 	// Positions come from our own scan; values from pault.ag/go/debian's decoder.
-	stanzas := splitStanzas(ControlFile, data, diags)
-	if diags.HasErrors() {
-		return
-	}
+	stanzas := stanzaPositions(data)
 	dec, err := control.NewDecoder(bytes.NewReader(data), nil)
 	if err != nil {
-		diags.errorf(ControlFile, 0, "%s", strings.ToLower(err.Error()))
+		errorf(diags, ControlFile, 0, "%s", strings.ToLower(err.Error()))
 		return
 	}
 	var s sourceStanza
 	if err := dec.Decode(&s); err != nil {
-		diags.errorf(ControlFile, 1, "cannot read the source stanza: %s", strings.ToLower(err.Error()))
+		errorf(diags, ControlFile, 1, "cannot read the source stanza: %s", strings.ToLower(err.Error()))
 		return
 	}
 	if s.Source == "" {
-		diags.errorf(ControlFile, stanzas[0].line, "the first stanza has no Source field")
+		errorf(diags, ControlFile, stanzas[0].line, "the first stanza has no Source field")
 	}
 	src.Name = s.Source
 	for i := 1; ; i++ {
@@ -119,40 +118,30 @@ func readControl(src *Source, data []byte, diags *Diagnostics) {
 		}
 		line := 0
 		if i < len(stanzas) {
-			line = stanzas[i].line
-			if f, ok := stanzas[i].get("Package"); ok {
-				line = f.line
-			}
+			line = stanzas[i].field("Package")
 		}
 		if err != nil {
-			diags.errorf(ControlFile, line, "cannot read the stanza: %s", strings.ToLower(err.Error()))
+			errorf(diags, ControlFile, line, "cannot read the stanza: %s", strings.ToLower(err.Error()))
 			continue
 		}
-		if why := checkPackageName(b.Package); why != "" {
-			diags.errorf(ControlFile, line, "package %q: %s", truncate(b.Package), why)
+		if err := maintscript.CheckPackageName(b.Package); err != nil {
+			errorf(diags, ControlFile, line, "%v", err)
 			continue
 		}
 		if b.Architecture == "" {
-			diags.errorf(ControlFile, line, "package %q: no Architecture field", b.Package)
+			errorf(diags, ControlFile, line, "package %q: no Architecture field", b.Package)
 			continue
 		}
 		src.Packages = append(src.Packages, BinaryPackage{Name: b.Package, Architecture: b.Architecture, BuildProfiles: b.BuildProfiles, Line: line})
 	}
 	if len(src.Packages) == 0 && !diags.HasErrors() {
-		diags.errorf(ControlFile, 0, "no binary package stanza")
+		errorf(diags, ControlFile, 0, "no binary package stanza")
 	}
 	compat, err := compatFromBuildDepends(s.BuildDepends, s.BuildDependsA, s.BuildDependsI)
 	if err != nil {
-		diags.errorf(ControlFile, fieldLine(stanzas[0], "Build-Depends"), "%v", err)
+		errorf(diags, ControlFile, stanzas[0].field("Build-Depends"), "%v", err)
 	}
 	src.Compat = compat
-}
-
-func fieldLine(st stanza, name string) int {
-	if f, ok := st.get(name); ok {
-		return f.line
-	}
-	return st.line
 }
 
 // compatFromBuildDepends finds "debhelper-compat (= N)"; 0 when absent.
@@ -184,46 +173,46 @@ func compatFromBuildDepends(fields ...string) (int, error) {
 	return 0, nil
 }
 
-func readChangelog(fsys fs.FS, src *Source, diags *Diagnostics) {
+func readChangelog(fsys fs.FS, src *Source, diags *maintscript.Diagnostics) {
 	f, err := fsys.Open(ChangelogFile)
 	if err != nil {
-		diags.errorf(ChangelogFile, 0, "%s", describeReadError(err))
+		errorf(diags, ChangelogFile, 0, "%s", describeReadError(err))
 		return
 	}
 	defer f.Close()
 	entry, err := changelog.ParseOne(bufio.NewReader(f))
 	if err != nil {
-		diags.errorf(ChangelogFile, 1, "cannot read the top entry: %s", strings.ToLower(err.Error()))
+		errorf(diags, ChangelogFile, 1, "cannot read the top entry: %s", strings.ToLower(err.Error()))
 		return
 	}
 	v := entry.Version.String()
-	if _, err := ParseVersion(v); err != nil {
-		diags.errorf(ChangelogFile, 1, "version %q: %v", truncate(v), err)
+	if err := maintscript.CheckVersion(v); err != nil {
+		errorf(diags, ChangelogFile, 1, "version %q: %v", v, err)
 		return
 	}
 	src.Version = v
 }
 
-func readCompat(fsys fs.FS, src *Source, control []byte, diags *Diagnostics) {
+func readCompat(fsys fs.FS, src *Source, control []byte, diags *maintscript.Diagnostics) {
 	data, err := fs.ReadFile(fsys, CompatFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if src.Compat == 0 && !diags.HasErrors() {
-			diags.errorf(ControlFile, 0, "no debhelper compatibility level: add \"debhelper-compat (= 13)\" to Build-Depends")
+			errorf(diags, ControlFile, 0, "no debhelper compatibility level: add \"debhelper-compat (= 13)\" to Build-Depends")
 		}
 		return
 	case err != nil:
-		diags.errorf(CompatFile, 0, "%s", describeReadError(err))
+		errorf(diags, CompatFile, 0, "%s", describeReadError(err))
 		return
 	}
 	if src.Compat != 0 {
-		diags.errorf(CompatFile, 0, "the compat level is given twice: here and as debhelper-compat in %s", ControlFile)
+		errorf(diags, CompatFile, 0, "the compat level is given twice: here and as debhelper-compat in %s", ControlFile)
 		return
 	}
 	first, _, _ := strings.Cut(string(data), "\n")
 	n, err := strconv.Atoi(strings.TrimSpace(first))
 	if err != nil || n < 1 {
-		diags.errorf(CompatFile, 1, "%q is not a compat level", truncate(strings.TrimSpace(first)))
+		errorf(diags, CompatFile, 1, "%q is not a compat level", strings.TrimSpace(first))
 		return
 	}
 	src.Compat = n
@@ -239,4 +228,52 @@ func describeReadError(err error) string {
 		return "no such file"
 	}
 	return err.Error()
+}
+
+func errorf(diags *maintscript.Diagnostics, file string, line int, format string, args ...any) {
+	*diags = append(*diags, maintscript.Diagnostic{Severity: maintscript.Error, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// stanzaPos is where a stanza of a deb822 file and its fields are; pault.ag/go/debian's
+// decoder keeps no positions.
+type stanzaPos struct {
+	line   int
+	fields map[string]int // by lower-case field name
+}
+
+// field returns the line of the field name, or of the stanza when it has none.
+func (s stanzaPos) field(name string) int {
+	if n, ok := s.fields[strings.ToLower(name)]; ok {
+		return n
+	}
+	return s.line
+}
+
+// stanzaPositions finds the stanzas of deb822 data and the lines of their fields: stanzas
+// are separated by blank lines; comment lines start with "#", continuation lines with a
+// blank.
+func stanzaPositions(data []byte) []stanzaPos {
+	var stanzas []stanzaPos
+	inStanza := false
+	for i, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.TrimSpace(line) == "":
+			inStanza = false
+			continue
+		case line[0] == '#' || line[0] == ' ' || line[0] == '\t':
+			continue
+		case !inStanza:
+			stanzas = append(stanzas, stanzaPos{line: i + 1, fields: map[string]int{}})
+			inStanza = true
+		}
+		if name, _, ok := strings.Cut(line, ":"); ok {
+			if cur := stanzas[len(stanzas)-1].fields; cur[strings.ToLower(name)] == 0 {
+				cur[strings.ToLower(name)] = i + 1
+			}
+		}
+	}
+	if len(stanzas) == 0 {
+		stanzas = append(stanzas, stanzaPos{fields: map[string]int{}})
+	}
+	return stanzas
 }

@@ -1,0 +1,127 @@
+//go:build integration
+
+package lifecycle
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/check"
+)
+
+// helloForgotten is hello 2.0's declaration file without the stanza for hello-legacyd, as
+// if the maintainer had forgotten that 2.0 drops it.
+const helloForgotten = `# hello 2.0, hello-legacyd forgotten.
+Daemon: hellod
+Multiuser: yes
+Multiuser-Since: 1.1
+
+Info: hello-old
+Removed-In: 2.0
+`
+
+// helloWithTeardown builds examples/hello/2.0 with debian/hello.teardown replaced by
+// declarations (and failure hooks), and returns its .deb.
+func helloWithTeardown(t *testing.T, key, declarations string) string {
+	t.Helper()
+	debs := buildSource(t, "check/"+key, func(dir string) error {
+		root, err := repoRoot()
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(dir); err != nil {
+			return err
+		}
+		if err := copyTree(filepath.Join(root, "examples/hello/2.0"), dir); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "debian/hello.teardown"), []byte(declarations), 0o644); err != nil {
+			return err
+		}
+		return addFailureHooks(dir, "2.0", "hello")
+	})
+	return debs["hello"]
+}
+
+// checkDebs runs the check and returns its report and text.
+func checkDebs(t *testing.T, old, new string) (*check.Report, string) {
+	t.Helper()
+	r, err := check.Debs(old, new)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, r.WriteText(&b))
+	return r, b.String()
+}
+
+// TestCheckHello: the bundled example's 1.1 → 2.0 passes the check; with the hello-legacyd
+// stanza forgotten it does not, and the upgrade under real dpkg leaves the daemon running
+// from an obsolete init script; the stanza the check suggests, pasted into
+// debian/hello.teardown and rebuilt, passes the check and the life cycle of the upgrade.
+func TestCheckHello(t *testing.T) {
+	old := helloDeb(t, "1.1")
+
+	r, text := checkDebs(t, old, helloDeb(t, "2.0"))
+	assert.True(t, r.Handled(), text)
+	require.Len(t, r.Packages[0].Findings, 3, text)
+	assert.Contains(t, text, "hello: init-script /etc/init.d/hello-legacyd: handled by [stop] preinst:")
+	assert.Contains(t, text, "hello: conffile /etc/default/hello-legacyd: handled by [conffile] preinst:")
+	assert.Contains(t, text, "hello: info /usr/share/info/hello-old.info.gz: handled by dpkg's install-info trigger")
+
+	forgotten := helloWithTeardown(t, "forgotten", helloForgotten)
+	r, text = checkDebs(t, old, forgotten)
+	assert.False(t, r.Handled(), text)
+	var fix string
+	for _, f := range r.Packages[0].Findings {
+		if f.Path == "/etc/init.d/hello-legacyd" {
+			assert.False(t, f.Handled)
+			assert.Empty(t, f.HandledBy)
+			fix = f.Fix
+		}
+	}
+	assert.Equal(t, "# debian/hello.teardown: 1.1 ships hello-legacyd, 2.0 does not\nDaemon: hello-legacyd\nRemoved-In: 2.0\nConffiles: /etc/default/hello-legacyd\n", fix)
+
+	t.Run("the forgotten upgrade leaves the daemon behind", func(t *testing.T) {
+		s := newHello(t)
+		s.install(old)
+		before := s.r.Pids("hello-legacyd")
+		require.NotEmpty(t, before)
+		out, err := s.r.Dpkg("-i", debIn(t, s.r, forgotten))
+		require.NoError(t, err, out)
+		assert.Equal(t, before, s.r.Pids("hello-legacyd"), "nothing stopped it")
+		assert.FileExists(t, s.r.Path("/etc/init.d/hello-legacyd"), "an obsolete conffile")
+		assert.NotEmpty(t, s.r.RCLinks("hello-legacyd"))
+	})
+
+	fixed := helloWithTeardown(t, "fixed", helloForgotten+"\n"+fix)
+	r, text = checkDebs(t, old, fixed)
+	assert.True(t, r.Handled(), text)
+	assert.NotContains(t, text, "not handled")
+
+	t.Run("the fixed upgrade", func(t *testing.T) {
+		s := newHello(t)
+		s.install(old)
+		require.NotEmpty(t, s.r.Pids("hello-legacyd"))
+		s.install(fixed)
+		s.legacyGone()
+		s.noStopLinksAtShutdown("hellod")
+		s.purge("hello")
+	})
+	t.Run("the fixed upgrade fails in its preinst and is undone", func(t *testing.T) {
+		s := newHello(t)
+		s.install(old)
+		s.failAt("hello", "2.0", "preinst", "upgrade")
+		s.dpkgFails("-i", debIn(t, s.r, fixed))
+		s.check("after the failed upgrade")
+		assert.Equal(t, "1.1", s.version("hello"))
+		assert.NotEmpty(t, s.r.Pids("hello-legacyd"), "hello-legacyd runs again")
+		s.heal()
+		s.install(fixed)
+		s.legacyGone()
+		s.purge("hello")
+	})
+}
