@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/check"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
 // helloForgotten is hello 2.0's declaration file without the stanza for hello-legacyd, as
@@ -30,14 +31,14 @@ Removed-In: 2.0
 func helloWithTeardown(t *testing.T, key, declarations string) string {
 	t.Helper()
 	debs := buildSource(t, "check/"+key, func(dir string) error {
-		root, err := repoRoot()
+		root, err := debbuild.RepoRoot()
 		if err != nil {
 			return err
 		}
 		if err := os.Remove(dir); err != nil {
 			return err
 		}
-		if err := copyTree(filepath.Join(root, "examples/hello/2.0"), dir); err != nil {
+		if err := debbuild.CopyTree(filepath.Join(root, "examples/hello/2.0"), dir); err != nil {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(dir, "debian/hello.teardown"), []byte(declarations), 0o644); err != nil {
