@@ -1,5 +1,5 @@
 // Package lifecycle has no code of its own: its tests are dh-teardown's life-cycle suite under
-// real dpkg (DESIGN §4 and §5).
+// real dpkg (docs/design.md §5 and §6).
 //
 // The suite builds packages the way a maintainer does — the example source trees of
 // examples/hello and generated ones, with dpkg-buildpackage, debhelper and the dh-teardown

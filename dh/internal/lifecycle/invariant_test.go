@@ -1,3 +1,5 @@
+//go:build integration
+
 package lifecycle
 
 import (
@@ -146,7 +148,7 @@ func (s *scenario) disable(name string) {
 	s.check("after update-rc.d " + name + " disable")
 }
 
-// check asserts the invariant of DESIGN §4 for every daemon and package under test; when no
+// check asserts the invariant of docs/design.md §5 for every daemon and package under test; when no
 // package is known to dpkg any more, also that the root is as before the first install.
 func (s *scenario) check(step string) {
 	s.t.Helper()
