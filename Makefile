@@ -35,6 +35,10 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_DEPS) >/dev/null; \
 	fi
 
+# Go modules of their own inside the checkout (examples that import the library as another
+# project would); make test checks and tests each as it does the main one.
+MODULES := $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
+
 # make test: everything CI runs, as root with CI=true (every suite must run; a skip fails):
 # static checks, the hermetic tier as an ordinary user (.ci/hermetic), then every suite
 # (go test -tags integration ./...: real dpkg, debhelper, example builds, booted machines).
@@ -45,6 +49,8 @@ test: deps build
 	$(GO) vet -tags integration ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) mod tidy -diff
+	@for m in $(MODULES); do echo "module $$m: go vet, go mod tidy -diff"; \
+		(cd $$m && $(GO) vet ./... && $(GO) mod tidy -diff) || exit 1; done
 	GO=$(GO) .ci/hermetic
 	set -o pipefail; CI=true $(GO) test -count=1 -json -tags integration -timeout 60m ./... | \
 		$(GO) run .ci/testsummary.go -noskip
