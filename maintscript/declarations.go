@@ -58,7 +58,7 @@ type Info struct {
 	// RemovedIn is the first version that no longer ships the document (field "Removed-In").
 	RemovedIn string
 	// Registration says who (de)registers the document in the info directory (field
-	// "Registration"); "" means Trigger for a document under /usr/share/info, else Explicit.
+	// "Registration"); "" means Trigger, wherever the document is.
 	Registration Registration
 	// Lines holds the line of every field in File, by canonical field name; nil for
 	// declarations built in Go.
@@ -73,24 +73,29 @@ func (i Info) path() string {
 	return i.File
 }
 
-// registration returns the document's registration, its default when none is given.
+// registration returns the document's registration, its default when none is given:
+// Trigger, wherever the document is. lintian's install-info-used-in-maintainer-script is an
+// error on Debian's auto-reject list for any install-info call in a maintainer script, so
+// the default never generates one; Explicit is for packages that are not uploaded to
+// Debian, and warns.
 func (i Info) registration() Registration {
-	switch {
-	case i.Registration != "":
+	if i.Registration != "" {
 		return i.Registration
-	case underInfoDir(i.path()):
-		return Trigger
 	}
-	return Explicit
+	return Trigger
 }
 
 // Registration is how an info document gets into the info directory.
 type Registration string
 
 const (
-	// Trigger registration is dpkg's install-info trigger on /usr/share/info: no script code.
+	// Trigger registration leaves the info directory to dpkg's install-info trigger on
+	// /usr/share/info: no script code. The trigger's update-info-dir rebuilds
+	// /usr/share/info/dir from the documents in /usr/share/info alone, so an entry for a
+	// document kept elsewhere does not outlive its next run either.
 	Trigger Registration = "trigger"
-	// Explicit registration is install-info called from the maintainer scripts.
+	// Explicit registration is install-info called from the maintainer scripts, which
+	// Debian's archive rejects (lintian: install-info-used-in-maintainer-script).
 	Explicit Registration = "explicit"
 )
 
@@ -320,9 +325,9 @@ func (in *Info) check(pos func(string) at, diags *Diagnostics) {
 	case reg != Trigger && reg != Explicit:
 		diags.errorf(pos("Registration"), "Registration %q: expected \"trigger\" or \"explicit\"", truncate(string(reg)))
 	case reg == Explicit && underInfoDir(file):
-		diags.warnf(pos("Registration"), "explicit registration of a document in %s: calling install-info from maintainer scripts is a lintian error on Debian's auto-reject list (install-info-used-in-maintainer-script); the dpkg trigger already handles it", InfoDir)
-	case reg == Trigger && !underInfoDir(file):
-		diags.errorf(pos("Registration"), "trigger registration needs a document in %s, but File is %q", InfoDir, truncate(file))
+		diags.warnf(pos("Registration"), "explicit registration calls install-info from maintainer scripts: lintian's install-info-used-in-maintainer-script is an error on Debian's auto-reject list, and dpkg's trigger already handles documents in %s", InfoDir)
+	case reg == Explicit:
+		diags.warnf(pos("Registration"), "explicit registration calls install-info from maintainer scripts: lintian's install-info-used-in-maintainer-script is an error on Debian's auto-reject list, for documents anywhere; use it only for packages that are not uploaded to Debian")
 	}
 }
 

@@ -44,14 +44,25 @@ func TestParseDeclarationsExample(t *testing.T) {
 	assert.Equal(t, "/usr/share/info/hello-old.info.gz", info.File)
 	assert.Equal(t, Explicit, info.Registration)
 	require.Len(t, diags.Warnings(), 1, "explicit registration in /usr/share/info warns")
-	assert.Equal(t, `debian/hello.teardown:13: warning: info document "hello-old": explicit registration of a document in /usr/share/info: calling install-info from maintainer scripts is a lintian error on Debian's auto-reject list (install-info-used-in-maintainer-script); the dpkg trigger already handles it`, diags.Warnings()[0].String())
+	assert.Equal(t, `debian/hello.teardown:13: warning: info document "hello-old": explicit registration calls install-info from maintainer scripts: lintian's install-info-used-in-maintainer-script is an error on Debian's auto-reject list, and dpkg's trigger already handles documents in /usr/share/info`, diags.Warnings()[0].String())
 }
 
 func TestParseDeclarationsDefaults(t *testing.T) {
 	decls, diags := ParseDeclarations("d", []byte("INFO: a\nremoved-in: 2\n\nInfo: b\nFile: /opt/b/share/b.info\nRemoved-In: 2\n"))
 	require.Empty(t, diags)
 	assert.Equal(t, Trigger, decls.Infos[0].Registration, "field names are case-insensitive; /usr/share/info documents default to the trigger")
-	assert.Equal(t, Explicit, decls.Infos[1].Registration, "documents elsewhere default to explicit registration")
+	assert.Equal(t, Trigger, decls.Infos[1].Registration, "documents elsewhere too: explicit registration is rejected by Debian's archive")
+}
+
+// TestExplicitRegistrationWarnsEverywhere: lintian rejects any install-info call in a
+// maintainer script, so Registration: explicit warns whatever the document's path.
+func TestExplicitRegistrationWarnsEverywhere(t *testing.T) {
+	for _, file := range []string{"/usr/share/info/a.info.gz", "/usr/share/doc/a/a.info", "/opt/a/a.info"} {
+		_, diags := ParseDeclarations("d", []byte("Info: a\nFile: "+file+"\nRemoved-In: 2\nRegistration: explicit\n"))
+		require.False(t, diags.HasErrors(), file)
+		require.Len(t, diags.Warnings(), 1, file)
+		assert.Contains(t, diags.Warnings()[0].String(), "d:4: warning: info document \"a\": explicit registration calls install-info from maintainer scripts: lintian's install-info-used-in-maintainer-script is an error on Debian's auto-reject list", file)
+	}
 }
 
 // TestParseDeclarationsReportsEveryProblem checks that one pass reports every problem, each
@@ -109,7 +120,6 @@ func TestParseDeclarationsReportsEveryProblem(t *testing.T) {
 		`debian/teardown:20: expected "Field: value", found "garbage line"`,
 		`debian/teardown:22: field "Daemon" given twice (first at line 17)`,
 		`debian/teardown:26: daemon "z": a removed daemon cannot be multiuser`,
-		`debian/teardown:33: info document "f": trigger registration needs a document in /usr/share/info, but File is "/opt/f.info"`,
 	}
 	var got []string
 	for _, d := range diags {
@@ -266,7 +276,8 @@ func TestInfoDefaultsBuiltInGo(t *testing.T) {
 	}}}, "t/1")
 	require.Empty(t, diags)
 	assert.Contains(t, out.Notes[0].Text, "/usr/share/info/doc.info.gz", "the default file, deregistered by the trigger")
-	assert.Contains(t, out.Scripts.Preinst, "/opt/doc/opt.info", "a document elsewhere is registered explicitly")
+	assert.Empty(t, out.Scripts.Preinst, "a document elsewhere is left to the trigger too")
+	assert.Contains(t, out.Notes[1].Text, "/opt/doc/opt.info is outside /usr/share/info")
 }
 
 func TestMultiuserDeclaredTwice(t *testing.T) {

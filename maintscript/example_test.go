@@ -46,7 +46,7 @@ func ExampleRender_multiuser() {
 	// postinst: daemon "hellod" (daemon-multiuser.postinst)
 	// postrm: daemon "hellod" (daemon-multiuser.postrm)
 	// note: the LSB header of /etc/init.d/hellod now says Default-Stop: 1
-	// note: configuring from a version older than 1.1 removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs
+	// note: configuring from a version older than 1.1 removes its stop links in rc0.d and rc6.d (shutdown and reboot leave it to sendsigs) and adds the rc1.d one a fresh install has; a downgrade to such a version lets that version's update-rc.d remake its links from its own header. This is about sysvinit: systemd stops the daemon's unit at shutdown whatever the header says
 	// ship /etc/init.d/hellod (rewritten: true):
 	// #!/bin/sh
 	// ### BEGIN INIT INFO
@@ -80,9 +80,24 @@ func ExampleRender_removedDaemon() {
 	// set -e
 	//
 	// # Automatically added by mytool/1.0
-	// if [ -z "${DPKG_ROOT:-}" ] && { [ "$1" = "install" ] || [ "$1" = "upgrade" ]; } && [ -n "$2" ] && [ -x /etc/init.d/hello-legacyd ] && dpkg --compare-versions "$2" lt 2.0; then
-	// 	# No longer shipped: stop it while its init script is still there.
-	// 	invoke-rc.d hello-legacyd stop || exit 1
+	// if [ -z "${DPKG_ROOT:-}" ] && { [ "$1" = "install" ] || [ "$1" = "upgrade" ]; } && [ -n "$2" ] && dpkg --compare-versions "$2" lt 2.0; then
+	// 	# No longer shipped: stop it while its init script and units are still there, and record
+	// 	# what was running, for the postrm to start again if the upgrade fails.
+	// 	mkdir -p /run/dh-teardown/hello_hello-legacyd
+	// 	if [ -d /run/systemd/system ]; then
+	// 		if systemctl --quiet is-active hello-legacyd.service; then
+	// 			: >/run/dh-teardown/hello_hello-legacyd/hello-legacyd.service
+	// 			deb-systemd-invoke stop hello-legacyd.service >/dev/null || exit 1
+	// 		fi
+	// 	elif [ -x /etc/init.d/hello-legacyd ]; then
+	// 		_teardown_status=0
+	// 		invoke-rc.d --quiet hello-legacyd status >/dev/null 2>&1 || _teardown_status=$?
+	// 		# LSB status: 0 running, 4 unknown (counted as running); anything else is not running.
+	// 		if [ "$_teardown_status" = 0 ] || [ "$_teardown_status" = 4 ]; then
+	// 			: >/run/dh-teardown/hello_hello-legacyd/init
+	// 		fi
+	// 		invoke-rc.d hello-legacyd stop || exit 1
+	// 	fi
 	// fi
 	// dpkg-maintscript-helper rm_conffile /etc/init.d/hello-legacyd 2.0~ -- "$@"
 	// dpkg-maintscript-helper rm_conffile /etc/default/hello-legacyd 2.0~ -- "$@"

@@ -14,6 +14,7 @@ import (
 var generatedCommands = map[string]bool{
 	"[": true, "dpkg": true, "invoke-rc.d": true, "update-rc.d": true, "dpkg-maintscript-helper": true,
 	"rm": true, "ln": true, "chmod": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
+	":": true, "mkdir": true, "systemctl": true, "deb-systemd-invoke": true, "deb-systemd-helper": true,
 }
 
 // FuzzDeclarations feeds arbitrary declaration files through the parser and, when they are

@@ -262,10 +262,7 @@ func (r *renderer) declarations(g *generator) {
 				continue
 			}
 			subject := daemonSubject(d.Name)
-			if string(rewritten) != string(script.Content) {
-				r.rewritten[d.Name] = rewritten
-				g.note(subject, "the LSB header of /etc/init.d/%s now says Default-Stop: %s", d.Name, MultiuserStop)
-			}
+			r.multiuserScript(g, subject, d.Name, script.Content, rewritten, since)
 			g.multiuserLinks(subject, templates.MultiuserDaemon{Name: d.Name, InitScript: "/etc/init.d/" + d.Name, Since: since}, false)
 		}
 	}
@@ -343,11 +340,19 @@ func (r *renderer) initMultiuser(s InitScript, subject string, g *generator) *te
 		r.diags.errorf(filePos, "cannot be multiuser: %v", err)
 		return nil
 	}
-	if string(rewritten) != string(s.Content) {
-		r.rewritten[s.Name] = rewritten
-		g.note(subject, "the LSB header of /etc/init.d/%s now says Default-Stop: %s", s.Name, MultiuserStop)
-	}
+	r.multiuserScript(g, subject, s.Name, s.Content, rewritten, since)
 	return &templates.MultiuserDaemon{Name: s.Name, InitScript: "/etc/init.d/" + s.Name, Since: since}
+}
+
+// multiuserScript keeps a multiuser daemon's rewritten init script and says what became of
+// its header: rewritten, or already multiuser (Default-Stop: 1) as staged.
+func (r *renderer) multiuserScript(g *generator, subject, name string, content, rewritten []byte, since string) {
+	if string(rewritten) == string(content) {
+		g.note(subject, "/etc/init.d/%s already says Default-Stop: %s, left as it is; the code for systems upgraded from before %s still runs (it brings their links to that header), and is not needed if no earlier version said otherwise", name, MultiuserStop, since)
+		return
+	}
+	r.rewritten[name] = rewritten
+	g.note(subject, "the LSB header of /etc/init.d/%s now says Default-Stop: %s", name, MultiuserStop)
 }
 
 // generator renders fragments and notes, keeping the first rendering error.
@@ -374,13 +379,15 @@ func (g *generator) note(subject, format string, args ...any) {
 	g.notes = append(g.notes, Note{Package: g.pkg, Subject: subject, Text: fmt.Sprintf(format, args...)})
 }
 
-// multiuserLinks renders the rc link handling of a multiuser daemon: postinst drops the old
-// rc0.d/rc6.d stop links when configuring from before Since, postrm puts them back on a
-// downgrade to before Since.
+// multiuserLinks renders the rc link handling of a multiuser daemon: postinst, configuring
+// from before Since, brings the stop links of a registered daemon to a fresh install's
+// (none in rc0.d and rc6.d, one in rc1.d) whatever the old header said; postrm, on a
+// downgrade to before Since, removes an enabled daemon's links so that the old version's
+// update-rc.d defaults makes them anew from its own header.
 func (g *generator) multiuserLinks(subject string, data templates.MultiuserDaemon, service bool) {
 	g.render(Postinst, "daemon-multiuser", subject, data, service)
 	g.render(Postrm, "daemon-multiuser", subject, data, service)
-	g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d: shutdown and reboot leave it to sendsigs", data.Since)
+	g.note(subject, "configuring from a version older than %s removes its stop links in rc0.d and rc6.d (shutdown and reboot leave it to sendsigs) and adds the rc1.d one a fresh install has; a downgrade to such a version lets that version's update-rc.d remake its links from its own header. This is about sysvinit: systemd stops the daemon's unit at shutdown whatever the header says", data.Since)
 }
 
 func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
@@ -394,16 +401,69 @@ func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
 		}
 		conffiles = append(conffiles, c)
 	}
-	data := templates.RemovedDaemon{Name: d.Name, InitScript: initScript, RemovedIn: d.RemovedIn, Conffiles: conffiles, PriorVersion: d.RemovedIn + "~"}
+	stateDir := StateDir + "/" + g.pkg + "_" + d.Name
+	service := d.Name + ".service"
+	data := templates.RemovedDaemon{Name: d.Name, InitScript: initScript, RemovedIn: d.RemovedIn, Conffiles: conffiles, PriorVersion: d.RemovedIn + "~",
+		Service: service, StateDir: stateDir, InitRecord: stateDir + "/init"}
+	for _, u := range stopOrder(append([]string{service}, d.Units...)) {
+		data.Units = append(data.Units, templates.Unit{Name: u, Record: stateDir + "/" + u, Files: unitFiles(u)})
+	}
+	if d.ReplacedBy != "" {
+		unit := d.ReplacedBy + ".service"
+		data.ReplacedBy = &templates.Replacement{Name: d.ReplacedBy, InitScript: "/etc/init.d/" + d.ReplacedBy, Unit: templates.Unit{Name: unit, Files: unitFiles(unit)}}
+	}
 	for _, script := range []Script{Preinst, Postinst, Postrm} {
 		g.render(script, "daemon-removed", subject, data, false)
 	}
 }
 
+// StateDir is where the generated preinst of a package records which daemons and units of the
+// daemons it no longer ships it stopped, in PKG_NAME/ (a package name has no "_"), which the
+// postinst or the postrm removes: under /run, so that a record never outlives the processes it
+// describes (a reboot clears both), and in a directory of its own, not /run/PKG, which may be a
+// daemon's RuntimeDirectory that systemd removes when it stops the daemon.
+const StateDir = "/run/dh-teardown"
+
+// UnitDirs are the directories systemd loads system unit files from (administrator,
+// runtime, packages before and after the /usr merge). A unit whose file is in none of them is
+// gone from the system; one whose file is still in one of them moved to another package (or is
+// the administrator's own) and is left alone.
+var UnitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"}
+
+func unitFiles(unit string) []string {
+	files := make([]string, len(UnitDirs))
+	for i, d := range UnitDirs {
+		files[i] = d + "/" + unit
+	}
+	return files
+}
+
+// stopOrder orders units as the preinst stops them: the units that activate others
+// (sockets, timers, paths) first, so that nothing starts again what was just stopped; the
+// rest keep their order.
+func stopOrder(units []string) []string {
+	trigger := func(u string) bool {
+		return strings.HasSuffix(u, ".socket") || strings.HasSuffix(u, ".timer") || strings.HasSuffix(u, ".path")
+	}
+	out := make([]string, 0, len(units))
+	for _, first := range []bool{true, false} {
+		for _, u := range units {
+			if trigger(u) == first && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
 func (g *generator) removedInfo(info Info) {
 	subject := infoSubject(info.Name)
-	if info.registration() == Trigger {
+	switch {
+	case info.registration() == Trigger && underInfoDir(info.path()):
 		g.note(subject, "no script code: dpkg's install-info trigger on %s deregisters %s when the upgrade removes it", InfoDir, info.path())
+		return
+	case info.registration() == Trigger:
+		g.note(subject, "no script code: %s is outside %s, where dpkg's install-info trigger does not look, but the trigger rebuilds %s/dir from %s alone, so no entry for it outlives the trigger's next run; Registration: explicit would call install-info, which Debian's archive rejects", info.path(), InfoDir, InfoDir, InfoDir)
 		return
 	}
 	data := templates.RemovedInfo{File: info.path(), DirFile: InfoDir + "/dir", RemovedIn: info.RemovedIn}

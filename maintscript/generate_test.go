@@ -30,8 +30,11 @@ var generateCases = []generateCase{
 	{name: "multiuser-since-built", decls: "Daemon: hellod\nMultiuser: yes\n", version: "1.4-1", scripts: map[string]string{"hellod": hellodInit}},
 	{name: "removed-daemon", decls: "Daemon: hello-legacyd\nRemoved-In: 2.0-1\nConffiles: /etc/default/hello-legacyd\n", version: "2.0-1"},
 	{name: "removed-daemon-maintscript", decls: "Daemon: hello-legacyd\nRemoved-In: 2.0-1\nConffiles: /etc/default/hello-legacyd\n", version: "2.1-1", maintfile: []string{"/etc/init.d/hello-legacyd"}},
-	{name: "info-explicit", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1:1.5\n", version: "1:2.0-1"},
+	{name: "removed-daemon-units", decls: "Daemon: greeterd\nRemoved-In: 2.0\nUnits: greeterd-clean.timer greeterd.socket\n", version: "2.0"},
+	{name: "removed-daemon-replaced", decls: "Daemon: greeter-oldd\nRemoved-In: 2.0\nReplaced-By: greeter-newd\n", version: "2.0", scripts: map[string]string{"greeter-newd": hellodInit}},
+	{name: "info-explicit", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1:1.5\nRegistration: explicit\n", version: "1:2.0-1"},
 	{name: "info-trigger", decls: "Info: hello-old\nRemoved-In: 1.5-1\n", version: "2.0-1"},
+	{name: "info-elsewhere", decls: "Info: hello-old\nFile: /opt/hello/info/hello-old.info\nRemoved-In: 1.5-1\n", version: "2.0-1"},
 	{name: "all", decls: exampleDecls, version: "2.0-1", scripts: map[string]string{"hellod": hellodInit}},
 }
 

@@ -27,11 +27,27 @@
 // operator, compared with pault.ag/go/debian/version), --validate-version
 // and --print-architecture, dpkg-maintscript-helper supports, rm_conffile
 // and mv_conffile (dpkg 1.21.22, step for step), install-info (GNU texinfo
-// 6.8), chmod, rm, mv, ln, mkdir, which, and systemctl, deb-systemd-helper
-// and deb-systemd-invoke as on a machine not booted with systemd.
+// 6.8), chmod, rm, mv, ln, mkdir, which, deb-systemd-helper (1.65.2, step
+// for step: its state files under /var/lib/systemd, compared with the real
+// tool under DPKG_ROOT), deb-systemd-invoke and systemctl.
 // Init scripts themselves are not interpreted: /etc/init.d/NAME ACTION, run
 // by invoke-rc.d or directly, flips System.Running[NAME] like a
 // well-behaved LSB script (System.InitFailures makes an action fail).
+//
+// # systemd
+//
+// NewSystem is a sysvinit machine. After BootSystemd, /run/systemd/system
+// exists and the tools take their systemd branches: invoke-rc.d hands the
+// action to systemctl on NAME.service (and --skip-systemd-native skips a
+// native unit), update-rc.d reloads systemd, deb-systemd-invoke starts only
+// enabled units. systemctl keeps unit states in System.Active; a unit file
+// is read from /etc/systemd/system, /run/systemd/system, /lib/systemd/system
+// or /usr/lib/systemd/system each time it is needed, a link to /dev/null
+// in /etc/systemd/system masks it, and NAME.service without a unit file
+// is generated from an executable /etc/init.d/NAME (its state is
+// System.Running[NAME], its enablement the S links). daemon-reload is only
+// logged: there is no cache of unit files for it to refresh. Every preset
+// says "enable", as Debian's default preset does.
 //
 // # dpkg
 //
@@ -59,9 +75,10 @@
 //     FS.WriteFile to simulate an admin's change).
 //   - On purge dpkg deletes each conffile with the variants in
 //     purgeSuffixes (.dpkg-old, .dpkg-new, .dpkg-dist, .dpkg-tmp, ~, %).
-//   - No policy-rc.d: invoke-rc.d behaves as with none installed. The
-//     systemd halves of update-rc.d and invoke-rc.d are not modelled, since
-//     /run/systemd/system never exists.
+//   - No policy-rc.d: invoke-rc.d and deb-systemd-invoke behave as with
+//     none installed.
+//   - No user instances: deb-systemd-helper --user keeps its own state
+//     directories; deb-systemd-invoke --user does nothing.
 //   - install-info keys dir entries by the document's file name and ignores
 //     the sections and entries inside the info file.
 //   - "command -v NAME" does not know shell functions (it answers from

@@ -72,7 +72,7 @@ func (s *System) initScript(c *call, name string, args []string) int {
 // rc link of the script in that runlevel must be a live symlink (else exit
 // 102), and an action that is not allowed is a successful no-op.
 func invokeRcdTool(c *call) int {
-	var quiet, force, retry, disclose, query bool
+	var quiet, force, retry, disclose, query, skipNative bool
 	perr := func(format string, a ...any) {
 		if !quiet {
 			c.errorf(format, a...)
@@ -99,7 +99,9 @@ func invokeRcdTool(c *call) int {
 			disclose = true
 		case "--query":
 			query, disclose = true, true
-		case "--no-fallback", "--skip-systemd-native":
+		case "--skip-systemd-native":
+			skipNative = true
+		case "--no-fallback":
 		default:
 			if strings.HasPrefix(a, "--") {
 				perr("syntax error: unknown option \"%s\"", a)
@@ -121,6 +123,9 @@ func invokeRcdTool(c *call) int {
 		return 103
 	}
 	name, action, extra := positional[0], positional[1], c.args[i:]
+	if c.s.SystemdRunning() && !query {
+		return invokeRcdSystemd(c, name, action, skipNative)
+	}
 	fsys := c.s.FS
 	script := "/etc/init.d/" + name
 	if n, err := fsys.Stat(script); err != nil || n.Kind != KindFile {
@@ -269,6 +274,7 @@ func updateRcdTool(c *call) int {
 			_ = fsys.Remove(l)
 			c.effect("removed %s", l)
 		}
+		systemdReload(c, root)
 		return 0
 	case "defaults", "start", "stop", "defaults-disabled":
 		if action == "start" || action == "stop" {
@@ -282,6 +288,7 @@ func updateRcdTool(c *call) int {
 		}
 		if len(links()) > 0 {
 			c.effect("links for %s exist: left alone", name)
+			systemdReload(c, root)
 			return 0
 		}
 		start, stop, err := lsbRunlevels(fsys, root+"/etc/init.d/"+name)
@@ -306,6 +313,7 @@ func updateRcdTool(c *call) int {
 		for _, lvl := range stop {
 			makeLink(lvl, "K")
 		}
+		systemdReload(c, root)
 		return 0
 	case "enable", "disable":
 		return sysvToggle(c, action, name, rest)
@@ -407,112 +415,10 @@ func lsbRunlevels(fsys *FS, p string) (start, stop []string, err error) {
 	return start, stop, nil
 }
 
-// systemctlTool models systemctl on a machine not booted with systemd:
-// everything that needs the manager fails; is-enabled finds no enabled
-// unit; enable and disable act only on unit files present in the simulated
-// file system (and are only logged).
-func systemctlTool(c *call) int {
-	var verb string
-	var units []string
-	quiet := false
-	for _, a := range c.args {
-		switch {
-		case a == "--quiet" || a == "-q":
-			quiet = true
-		case strings.HasPrefix(a, "-"):
-		case verb == "":
-			verb = a
-		default:
-			units = append(units, a)
-		}
+// systemdReload is update-rc.d's systemd step after remove and defaults:
+// daemon-reload when systemd runs and DPKG_ROOT is empty.
+func systemdReload(c *call, root string) {
+	if root == "" && c.s.SystemdRunning() {
+		c.effect("systemctl daemon-reload: systemd reloaded its unit files")
 	}
-	switch verb {
-	case "is-enabled":
-		for _, u := range units {
-			if !quiet {
-				fmt.Fprintf(c.stderr, "Failed to get unit file state for %s: No such file or directory\n", unitName(u))
-			}
-		}
-		return 1
-	case "enable", "disable", "mask", "unmask", "preset", "reenable":
-		for _, u := range units {
-			if unitFile(c.s.FS, u) == "" {
-				fmt.Fprintf(c.stderr, "Failed to %s unit: Unit file %s does not exist.\n", verb, unitName(u))
-				return 1
-			}
-			c.effect("%s %s (unit state is not modelled)", verb, unitName(u))
-		}
-		return 0
-	case "is-system-running":
-		if !quiet {
-			fmt.Fprintln(c.stdout, "offline")
-		}
-		return 1
-	}
-	fmt.Fprintln(c.stderr, "System has not been booted with systemd as init system (PID 1). Can't operate.")
-	fmt.Fprintln(c.stderr, "Failed to connect to bus: Host is down")
-	return 1
-}
-
-func unitName(u string) string {
-	if strings.Contains(u, ".") {
-		return u
-	}
-	return u + ".service"
-}
-
-// unitFile finds a unit file in the usual directories.
-func unitFile(fsys *FS, u string) string {
-	for _, d := range []string{"/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"} {
-		if fsys.Exists(d + "/" + unitName(u)) {
-			return d + "/" + unitName(u)
-		}
-	}
-	return ""
-}
-
-// debSystemdHelperTool logs deb-systemd-helper calls; its state files are
-// not modelled, so the queries (is-enabled, was-enabled, debian-installed)
-// answer "no" and the actions succeed.
-func debSystemdHelperTool(c *call) int {
-	for _, a := range c.args {
-		switch a {
-		case "is-enabled", "was-enabled", "debian-installed":
-			return 1
-		case "enable", "disable", "purge", "mask", "unmask", "update-state":
-			c.effect("deb-systemd-helper %s (state files are not modelled)", a)
-			return 0
-		}
-	}
-	fmt.Fprintln(c.stderr, "deb-systemd-helper: usage error")
-	return 1
-}
-
-// debSystemdInvokeTool models deb-systemd-invoke without a running systemd
-// and without policy-rc.d: start and restart skip every unit (none is
-// enabled); anything else is handed to systemctl, which fails.
-func debSystemdInvokeTool(c *call) int {
-	args := c.args
-	if len(args) < 2 {
-		fmt.Fprintf(c.stderr, "Syntax: /usr/bin/deb-systemd-invoke <action> <unit file> [<unit file> ...]\n")
-		return 1
-	}
-	for len(args) > 0 && (args[0] == "--user" || args[0] == "--system") {
-		args = args[1:]
-	}
-	if len(args) == 0 {
-		return 1
-	}
-	switch action, units := args[0], args[1:]; action {
-	case "start", "restart":
-		for _, u := range units {
-			if action == "start" {
-				fmt.Fprintf(c.stderr, "%s is a disabled or a static unit, not starting it.\n", u)
-			} else {
-				fmt.Fprintf(c.stderr, "%s is a disabled or a static unit not running, not starting it.\n", u)
-			}
-		}
-		return 0
-	}
-	return systemctlTool(c)
 }

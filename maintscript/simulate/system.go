@@ -90,6 +90,9 @@ type System struct {
 	Root string
 	// Running records which init scripts' daemons run, by script name.
 	Running map[string]bool
+	// Active records which systemd units run, by unit name, when systemd
+	// runs (BootSystemd); units generated from init scripts use Running.
+	Active map[string]bool
 	// InitFailures makes an init-script action fail with status 1; keys are
 	// "NAME ACTION", e.g. "hellod start".
 	InitFailures map[string]bool
@@ -130,6 +133,7 @@ func NewSystem() *System {
 		Runlevel:     "2",
 		Arch:         "amd64",
 		Running:      map[string]bool{},
+		Active:       map[string]bool{},
 		InitFailures: map[string]bool{},
 		DB:           map[string]*PackageState{},
 		tools:        map[string]string{},

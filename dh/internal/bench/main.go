@@ -1,4 +1,4 @@
-// Command bench measures dh-teardown as DESIGN §6 asks and writes the results as Markdown
+// Command bench measures dh-teardown as docs/design.md §7 asks and writes the results as Markdown
 // (BENCHMARKS.md; run it with `make bench`). The report is made of parts, each a section:
 //
 //   - tools: wall time and peak memory (maximum resident set of the command and its

@@ -17,7 +17,7 @@ type report struct {
 	sections    []string // the parts' sections, in Markdown
 }
 
-// Targets of DESIGN §6.
+// Targets of docs/design.md §7.
 const (
 	targetSpeedup   = 10.0
 	targetDowntime  = 10 * time.Millisecond

@@ -286,8 +286,8 @@ type change struct {
 // by the methods that add to the plan) is returned with nothing written.
 // Files whose contents and permissions would not change are not written,
 // keeping their modification times. In Verbose mode each action is printed
-// in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"),
-// also with NoAct, which then stops before writing anything.
+// in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"); so
+// it is with NoAct, which then stops before writing anything.
 //
 // A file that exists is replaced through a temporary file in its directory
 // renamed over it; a new file is written in place (nothing can have read
@@ -316,7 +316,7 @@ func (p *Plan) Commit() error {
 	if err != nil {
 		return err
 	}
-	if p.Verbose {
+	if p.Verbose || p.NoAct {
 		out := p.Out
 		if out == nil {
 			out = os.Stdout

@@ -9,10 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 )
 
-// Multiuser from any old header. Real packages' init scripts do not all say
+// Multiuser from any old header (trees.HeaderSource). Real packages' init scripts do not all say
 // Default-Stop: 0 1 6 before they become multiuser: rsync's and ssh's say nothing, some say
 // 0 6, cups's already says 1. Source package lch builds one binary package per old header,
 // each shipping a test daemon of its own name:
@@ -23,43 +24,23 @@ import (
 //	lch-1      Default-Stop: 1
 //
 // Version 1.0 is built with plain debhelper (dh_installinit); version 1.1 declares every
-// daemon multiuser (Multiuser-Since defaults to 1.1) and is built with dh --with teardown.
+// daemon multiuser (Multiuser-Since defaults to 1.1) and is built with the teardown add-on.
 // Upgraded from 1.0 to 1.1, downgraded back and upgraded again, each package must end with
 // exactly the rc links a fresh install of the version it has makes (this root has no
 // insserv: update-rc.d makes S01/K01 links from the header, and adds none while any exists).
-
-var oldHeaders = []struct{ pkg, stop string }{
-	{"lch-016", ""}, // trees' default: 0 1 6
-	{"lch-06", "0 6"},
-	{"lch-empty", "none"},
-	{"lch-1", "1"},
-}
-
-// lchSource is source package lch VERSION (see above), for dh/internal/bench/trees.
-func lchSource(version string) trees.Source {
-	src := trees.Source{Name: "lch", Version: version}
-	for _, h := range oldHeaders {
-		p := trees.Package{Name: h.pkg, DefaultStop: h.stop}
-		if version != "1.0" {
-			p.Teardown = "Daemon: " + h.pkg + "\nMultiuser: yes\n"
-		}
-		src.Packages = append(src.Packages, p)
-	}
-	return src
-}
 
 // lchDeb builds lch VERSION once, with failure hooks, and returns the .deb of pkg.
 func lchDeb(t *testing.T, version, pkg string) string {
 	t.Helper()
 	debs := buildSource(t, "lch "+version, func(dir string) error {
-		if err := trees.Write(dir, lchSource(version)); err != nil {
+		if err := trees.Write(dir, trees.HeaderSource(version)); err != nil {
 			return err
 		}
 		var pkgs []string
-		for _, h := range oldHeaders {
-			pkgs = append(pkgs, h.pkg)
+		for _, p := range trees.HeaderPackages {
+			pkgs = append(pkgs, p.Name)
 		}
-		return addFailureHooks(dir, version, pkgs...)
+		return debbuild.AddFailureHooks(dir, version, pkgs...)
 	})
 	deb, ok := debs[pkg]
 	require.True(t, ok, "lch %s built no %s", version, pkg)
@@ -80,51 +61,51 @@ func freshLinks(t *testing.T, deb, daemon string, disable bool) []string {
 }
 
 func TestMultiuserFromEveryOldHeader(t *testing.T) {
-	for _, h := range oldHeaders {
-		t.Run(h.pkg, func(t *testing.T) {
+	for _, h := range trees.HeaderPackages {
+		t.Run(h.Name, func(t *testing.T) {
 			t.Parallel()
-			v10, v11 := lchDeb(t, "1.0", h.pkg), lchDeb(t, "1.1", h.pkg)
-			fresh := map[string][]string{"1.0": freshLinks(t, v10, h.pkg, false), "1.1": freshLinks(t, v11, h.pkg, false)}
+			v10, v11 := lchDeb(t, "1.0", h.Name), lchDeb(t, "1.1", h.Name)
+			fresh := map[string][]string{"1.0": freshLinks(t, v10, h.Name, false), "1.1": freshLinks(t, v11, h.Name, false)}
 			require.NotEmpty(t, fresh["1.0"])
-			assert.Equal(t, []string{"rc1.d/K01" + h.pkg, "rc2.d/S01" + h.pkg, "rc3.d/S01" + h.pkg, "rc4.d/S01" + h.pkg, "rc5.d/S01" + h.pkg}, fresh["1.1"])
+			assert.Equal(t, []string{"rc1.d/K01" + h.Name, "rc2.d/S01" + h.Name, "rc3.d/S01" + h.Name, "rc4.d/S01" + h.Name, "rc5.d/S01" + h.Name}, fresh["1.1"])
 
-			s := newScenario(t, map[string]string{h.pkg: h.pkg})
+			s := newScenario(t, map[string]string{h.Name: h.Name})
 			debs := map[string]string{"1.0": v10, "1.1": v11}
 			for _, v := range []string{"1.0", "1.1", "1.0", "1.1"} {
 				s.install(debs[v])
-				require.Equal(t, v, s.version(h.pkg))
-				assert.Equal(t, fresh[v], s.r.RCLinks(h.pkg), "links after dpkg -i %s %s: those of a fresh install", h.pkg, v)
+				require.Equal(t, v, s.version(h.Name))
+				assert.Equal(t, fresh[v], s.r.RCLinks(h.Name), "links after dpkg -i %s %s: those of a fresh install", h.Name, v)
 			}
-			s.purge(h.pkg)
+			s.purge(h.Name)
 		})
 	}
 }
 
 func TestMultiuserFromEveryOldHeaderKeepsADisabledDaemonDisabled(t *testing.T) {
-	for _, h := range oldHeaders {
-		t.Run(h.pkg, func(t *testing.T) {
+	for _, h := range trees.HeaderPackages {
+		t.Run(h.Name, func(t *testing.T) {
 			t.Parallel()
-			v10, v11 := lchDeb(t, "1.0", h.pkg), lchDeb(t, "1.1", h.pkg)
-			fresh11 := freshLinks(t, v11, h.pkg, true)
+			v10, v11 := lchDeb(t, "1.0", h.Name), lchDeb(t, "1.1", h.Name)
+			fresh11 := freshLinks(t, v11, h.Name, true)
 
-			s := newScenario(t, map[string]string{h.pkg: h.pkg})
+			s := newScenario(t, map[string]string{h.Name: h.Name})
 			s.install(v10)
-			s.disable(h.pkg)
+			s.disable(h.Name)
 			s.install(v11)
-			assert.Equal(t, fresh11, s.r.RCLinks(h.pkg), "upgraded: the links of a fresh, then disabled, install of 1.1")
+			assert.Equal(t, fresh11, s.r.RCLinks(h.Name), "upgraded: the links of a fresh, then disabled, install of 1.1")
 
 			// Downgraded: the daemon stays disabled (no start link, not running); its stop
 			// links stay those of 1.1 (the old header is not known to 1.1's postrm).
 			_, err := s.r.Dpkg("-i", s.in(v10)[0])
 			require.NoError(t, err)
-			assert.Equal(t, "1.0", s.version(h.pkg))
-			assert.Empty(t, s.r.Pids(h.pkg), "a disabled daemon is not started by the downgrade")
-			for _, l := range s.r.RCLinks(h.pkg) {
+			assert.Equal(t, "1.0", s.version(h.Name))
+			assert.Empty(t, s.r.Pids(h.Name), "a disabled daemon is not started by the downgrade")
+			for _, l := range s.r.RCLinks(h.Name) {
 				assert.NotRegexp(t, `^rc[2345]\.d/S`, l, "a disabled daemon gets no start link")
 			}
 			s.install(v11)
-			assert.Equal(t, fresh11, s.r.RCLinks(h.pkg), "upgraded again")
-			s.purge(h.pkg)
+			assert.Equal(t, fresh11, s.r.RCLinks(h.Name), "upgraded again")
+			s.purge(h.Name)
 		})
 	}
 }

@@ -165,3 +165,27 @@ func ManySource(version string, n int, declare bool) Source {
 	}
 	return src
 }
+
+// HeaderPackages are the packages of HeaderSource, one per Default-Stop an init script may
+// say before its daemon is declared multiuser: 0 1 6, 0 6, nothing (rsync, ssh), and 1
+// already (cups).
+var HeaderPackages = []Package{
+	{Name: "lch-016"},
+	{Name: "lch-06", DefaultStop: "0 6"},
+	{Name: "lch-empty", DefaultStop: "none"},
+	{Name: "lch-1", DefaultStop: "1"},
+}
+
+// HeaderSource is a source "lch" at version with HeaderPackages: version 1.0 as they are
+// (plain debhelper), any other version with each daemon declared multiuser (since that
+// version, by default).
+func HeaderSource(version string) Source {
+	src := Source{Name: "lch", Version: version}
+	for _, p := range HeaderPackages {
+		if version != "1.0" {
+			p.Teardown = "Daemon: " + p.Name + "\nMultiuser: yes\n"
+		}
+		src.Packages = append(src.Packages, p)
+	}
+	return src
+}
