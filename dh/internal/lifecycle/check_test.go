@@ -44,7 +44,7 @@ func helloWithTeardown(t *testing.T, key, declarations string) string {
 		if err := os.WriteFile(filepath.Join(dir, "debian/hello.teardown"), []byte(declarations), 0o644); err != nil {
 			return err
 		}
-		return addFailureHooks(dir, "2.0", "hello")
+		return debbuild.AddFailureHooks(dir, "2.0", "hello")
 	})
 	return debs["hello"]
 }
@@ -142,14 +142,14 @@ Removed-In: 2.0
 func greeterWithTeardown(t *testing.T, key, declarations string) string {
 	t.Helper()
 	debs := buildSource(t, "check/greeter-"+key, func(dir string) error {
-		root, err := repoRoot()
+		root, err := debbuild.RepoRoot()
 		if err != nil {
 			return err
 		}
 		if err := os.Remove(dir); err != nil {
 			return err
 		}
-		if err := copyTree(filepath.Join(root, "examples/greeter/2.0"), dir); err != nil {
+		if err := debbuild.CopyTree(filepath.Join(root, "examples/greeter/2.0"), dir); err != nil {
 			return err
 		}
 		return os.WriteFile(filepath.Join(dir, "debian/greeter.teardown"), []byte(declarations), 0o644)
