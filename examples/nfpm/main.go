@@ -10,7 +10,7 @@
 //	cd DIR && nfpm package --packager deb --config nfpm.yaml
 //
 // -declarations is a declaration file as debian/PKG.teardown would hold it (Daemon and Info
-// stanzas, DESIGN §3); -daemon and -init name the daemon the package ships and its init
+// stanzas, docs/declarations.md); -daemon and -init name the daemon the package ships and its init
 // script. Into DIR it writes:
 //
 //   - preinst, postinst, prerm, postrm: the whole scripts, for the scripts that have code;

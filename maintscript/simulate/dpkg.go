@@ -11,14 +11,17 @@ type Option interface{ apply(*op) }
 // Fail injects a failure: every invocation of Script by the package version
 // on the given side (Old, New, or either when empty) whose first argument is
 // Action (any when empty) exits 1 without running, even when the package
-// has no such script. Script "unpack" makes dpkg's extraction of the new
-// files fail instead. During Install and Unpack the installed version is
+// has no such script. With After, the script runs first and then exits 1, as
+// when a hand-written part after #DEBHELPER# fails: what the generated code
+// did has then to be unwound. Script "unpack" makes dpkg's extraction of the
+// new files fail instead. During Install and Unpack the installed version is
 // Old and the one being unpacked New; Configure runs New's postinst;
 // Remove and Purge run Old's scripts.
 type Fail struct {
 	Script  string `json:"script"`
 	Version Side   `json:"version,omitempty"`
 	Action  string `json:"action,omitempty"`
+	After   bool   `json:"after,omitempty"`
 }
 
 func (f Fail) apply(o *op) { o.fails = append(o.fails, f) }
@@ -80,14 +83,15 @@ func (o *op) finish(err error) (*Trace, error) {
 	return o.t, err
 }
 
-func (o *op) injected(side Side, script string, args []string) bool {
+// injected returns the failure injected into this invocation of script, if any.
+func (o *op) injected(side Side, script string, args []string) (Fail, bool) {
 	for _, f := range o.fails {
 		if f.Script == script && (f.Version == "" || f.Version == side) &&
 			(f.Action == "" || (len(args) > 0 && args[0] == f.Action)) {
-			return true
+			return f, true
 		}
 	}
-	return false
+	return Fail{}, false
 }
 
 // script invokes one maintainer script and reports whether it succeeded;
@@ -95,18 +99,22 @@ func (o *op) injected(side Side, script string, args []string) bool {
 func (o *op) script(side Side, version string, scripts map[string]string, name string, args ...string) bool {
 	step := Step{Kind: StepScript, Side: side, Version: version, Script: name, Args: args}
 	src, ok := scripts[name]
+	fail, injected := o.injected(side, name, args)
 	switch {
-	case o.injected(side, name, args):
+	case injected && !fail.After:
 		step.Injected, step.Exit = true, 1
-	case !ok:
+	case !ok && !injected:
 		step.Absent = true
-	default:
+	case ok:
 		if err := o.s.runScript(&step, o.t.Package, src); err != nil {
 			step.Exit = 2
 			if o.internal == nil {
 				o.internal = err
 			}
 		}
+	}
+	if injected && fail.After && step.Exit == 0 {
+		step.Injected, step.Exit = true, 1
 	}
 	o.t.Steps = append(o.t.Steps, step)
 	return step.Exit == 0
@@ -136,7 +144,8 @@ func (o *op) fallback(name string, old *PackageState, pkg Package, okAction, fal
 	if o.script(Old, old.Version, old.Scripts, name, okAction, pkg.Version) {
 		return true
 	}
-	if _, ok := pkg.Scripts[name]; !ok && !o.injected(New, name, []string{fallbackAction}) {
+	_, has := pkg.Scripts[name]
+	if _, injected := o.injected(New, name, []string{fallbackAction}); !has && !injected {
 		o.event("no " + name + " in the new version of the package: giving up")
 		return false
 	}
@@ -312,7 +321,7 @@ func (o *op) unpack(pkg Package) error {
 		written = append(written, target)
 	}
 	o.event("unpack "+pkg.Version, written...)
-	if o.injected(New, "unpack", nil) {
+	if _, injected := o.injected(New, "unpack", nil); injected {
 		o.event("unpack failed (injected)")
 		return fail(&Error{Package: pkg.Name, Message: "error processing archive (injected failure)"})
 	}

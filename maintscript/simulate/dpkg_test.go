@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,7 +58,7 @@ fi
 `
 )
 
-// The scripts of a version that no longer ships hellod (DESIGN §4,
+// The scripts of a version that no longer ships hellod (docs/design.md §5,
 // "daemon removed in 2.0-1").
 const (
 	removedPreinst = `#!/bin/sh
@@ -318,6 +319,32 @@ func TestFailureInjection(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFailureAfterTheScriptRan checks Fail.After: the script runs (its commands are in the
+// trace), then fails, and dpkg unwinds as for any failure of it.
+func TestFailureAfterTheScriptRan(t *testing.T) {
+	s := installed(t, "1.0-1")
+	tr, err := s.Install(hello("1.1-1"), Fail{Script: "postinst", Version: New, Action: "configure", After: true})
+	require.Error(t, err)
+	calls := tr.Calls()
+	assert.Equal(t, "new postinst configure 1.0-1 -> exit 1", calls[len(calls)-1])
+	last := tr.Steps[len(tr.Steps)-1]
+	assert.True(t, last.Injected)
+	var argvs []string
+	for _, c := range last.Commands {
+		argvs = append(argvs, strings.Join(c.Argv, " "))
+	}
+	assert.Contains(t, argvs, "invoke-rc.d --skip-systemd-native hellod restart", "the script ran before it failed")
+	assert.Equal(t, HalfConfigured, s.Status("hello"))
+
+	// A version without the script: After fails it all the same.
+	s = installed(t, "1.0-1")
+	pkg := hello("1.1-1")
+	delete(pkg.Scripts, "preinst")
+	tr, err = s.Install(pkg, Fail{Script: "preinst", Version: New, After: true})
+	require.Error(t, err)
+	assert.Equal(t, "new preinst upgrade 1.0-1 1.1-1 -> exit 1", tr.Calls()[1])
 }
 
 func TestFailedUnpackRestoresFiles(t *testing.T) {

@@ -47,7 +47,7 @@ type Step struct {
 	Args     []string  `json:"args,omitempty"`
 	Exit     int       `json:"exit"`
 	Absent   bool      `json:"absent,omitempty"`   // the package has no such script; dpkg counts that as success
-	Injected bool      `json:"injected,omitempty"` // failed by a Fail option without running
+	Injected bool      `json:"injected,omitempty"` // failed by a Fail option (without running, unless it was After)
 	Commands []Command `json:"commands,omitempty"`
 	Output   string    `json:"output,omitempty"` // the script's standard output and error
 

@@ -7,9 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
 // buildSource writes src into dir/src and builds it with dpkg-buildpackage and the dh-teardown
@@ -19,33 +19,11 @@ func buildSource(stage, dir string, src trees.Source) (map[string]string, error)
 	if err := trees.Write(filepath.Join(dir, "src"), src); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
-	cmd.Dir = filepath.Join(dir, "src")
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PATH", "PERL5LIB", "DH_TEARDOWN_BIN":
-			continue
-		}
-		env = append(env, kv)
-	}
-	cmd.Env = append(env,
-		"PATH="+filepath.Join(stage, "usr/bin")+":"+os.Getenv("PATH"),
-		"PERL5LIB="+filepath.Join(stage, "usr/share/perl5"),
-		"DH_TEARDOWN_BIN="+filepath.Join(stage, "usr/lib/dh-teardown/bin"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("dpkg-buildpackage %s %s: %v\n%s", src.Name, src.Version, err, out)
-	}
-	debs, err := filepath.Glob(filepath.Join(dir, "*.deb"))
+	debs, err := debbuild.Build(stage, filepath.Join(dir, "src"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s %s: %w", src.Name, src.Version, err)
 	}
-	byName := map[string]string{}
-	for _, deb := range debs {
-		byName[strings.SplitN(filepath.Base(deb), "_", 2)[0]] = deb
-	}
-	return byName, nil
+	return debs, nil
 }
 
 // buildBigDeb builds dir/NAME_1.0_all.deb holding size bytes of random data in one file,

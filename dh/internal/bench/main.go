@@ -1,4 +1,4 @@
-// Command bench measures dh-teardown as DESIGN §6 asks and writes the results as Markdown
+// Command bench measures dh-teardown as docs/design.md §7 asks and writes the results as Markdown
 // (BENCHMARKS.md; run it with `make bench`). The report is made of parts, each a section:
 //
 //   - tools: wall time and peak memory (maximum resident set of the command and its
@@ -155,10 +155,8 @@ func machine() []string {
 			lines = append(lines, "Memory: "+strings.Join(strings.Fields(strings.TrimPrefix(first, "MemTotal:")), " "))
 		}
 	}
-	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(data)); len(f) >= 3 {
-			lines = append(lines, "Load average when the report was written (1, 5, 15 min): "+strings.Join(f[:3], ", "))
-		}
+	if load := loadAverage(); load != "" {
+		lines = append(lines, "Load average when the report was written (1, 5, 15 min): "+load)
 	}
 	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		lines = append(lines, "Kernel: Linux "+strings.TrimSpace(string(data)))
@@ -171,4 +169,14 @@ func machine() []string {
 	}
 	lines = append(lines, "Go: "+runtime.Version())
 	return lines
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, "" if unknown: the
+// machine may be shared, and other load slows the measured commands down.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], ", ")
+	}
+	return ""
 }

@@ -15,7 +15,7 @@ type report struct {
 	sections    []string // the parts' sections, in Markdown
 }
 
-// Targets of DESIGN §6.
+// Targets of docs/design.md §7.
 const (
 	targetSpeedup   = 10.0
 	targetDowntime  = 10 * time.Millisecond
@@ -51,8 +51,9 @@ func (r *report) markdown(machine []string) string {
 }
 
 // toolsSection renders the tools part: the results, on trees in toolsDir ("" for the work
-// directory), in an environment to which dpkg-buildpackage added the variables env.
-func toolsSection(tools []toolResult, toolsDir string, env []string) string {
+// directory), in an environment to which dpkg-buildpackage added the variables env, with the
+// machine's load averages before and after.
+func toolsSection(tools []toolResult, toolsDir string, env []string, loadBefore, loadAfter string) string {
 	b := &strings.Builder{}
 	b.WriteString("## Commands: dh_installinit and dh_teardown\n\n")
 	fmt.Fprintf(b, "Each command on a fresh copy of a generated tree (`trees.ManySource`: every package ships a daemon with "+
@@ -63,15 +64,19 @@ func toolsSection(tools []toolResult, toolsDir string, env []string) string {
 	if toolsDir != "" {
 		fmt.Fprintf(b, " The trees are on a tmpfs (%s), so that the figures are the commands' own rather than this machine's disk.", toolsDir)
 	}
+	if loadBefore != "" {
+		fmt.Fprintf(b, " Load average (1, 5, 15 min) before this part: %s; after: %s.", loadBefore, loadAfter)
+	}
 	b.WriteString("\n\n")
-	b.WriteString("| packages | command | median wall | fastest | peak RSS |\n|---:|---|---:|---:|---:|\n")
+	b.WriteString("| packages | command | median wall | fastest | median CPU | peak RSS |\n|---:|---|---:|---:|---:|---:|\n")
 	for _, t := range tools {
 		fastest := slices.MinFunc(t.runs, func(a, b toolRun) int { return int(a.wall - b.wall) })
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %d KB |\n", t.packages, t.tool, ms(t.median()), ms(fastest.wall), t.peakKB())
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %d KB |\n", t.packages, t.tool, ms(t.median()), ms(fastest.wall), ms(t.medianCPU()), t.peakKB())
 	}
-	b.WriteString("\nRatios against debhelper's dh_installinit on the same tree (speed-up: its median wall time over ours; " +
+	b.WriteString("\nRatios against debhelper's dh_installinit on the same tree (speed-up: its median wall time over ours, " +
+		"the target; CPU: the same for the CPU time, user and system, which other load on the machine changes less; " +
 		"memory: our peak RSS over its). Target: at least 10× faster, memory no higher.\n\n")
-	b.WriteString("| packages | command | speed-up | speed target | memory ratio | memory target |\n|---:|---|---:|---|---:|---|\n")
+	b.WriteString("| packages | command | speed-up | speed target | CPU speed-up | memory ratio | memory target |\n|---:|---|---:|---|---:|---:|---|\n")
 	for _, t := range tools {
 		if strings.HasPrefix(t.tool, debhelperPrefix) || t.tool == baselineTool {
 			continue
@@ -83,8 +88,9 @@ func toolsSection(tools []toolResult, toolsDir string, env []string) string {
 			}
 		}
 		speedup := float64(base.median()) / float64(t.median())
+		cpu := float64(base.medianCPU()) / float64(t.medianCPU())
 		memory := float64(t.peakKB()) / float64(base.peakKB())
-		fmt.Fprintf(b, "| %d | %s | %.1f× | %s | %.2f | %s |\n", t.packages, t.tool, speedup, verdict(speedup >= targetSpeedup), memory, verdict(memory <= 1))
+		fmt.Fprintf(b, "| %d | %s | %.1f× | %s | %.1f× | %.2f | %s |\n", t.packages, t.tool, speedup, verdict(speedup >= targetSpeedup), cpu, memory, verdict(memory <= 1))
 	}
 	b.WriteString("\n")
 	return b.String()

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
@@ -20,7 +21,8 @@ const baselineTool = "/bin/true (floor: starting a process)"
 // toolRun is what one run of a command cost.
 type toolRun struct {
 	wall  time.Duration
-	maxKB int64 // peak resident set of the command and its descendants
+	cpu   time.Duration // user + system time of the command and its descendants (and GNU time's)
+	maxKB int64         // peak resident set of the command and its descendants
 }
 
 // toolResult is the runs of one command on one tree.
@@ -35,8 +37,16 @@ func (r toolResult) median() time.Duration {
 	for i, run := range r.runs {
 		walls[i] = run.wall
 	}
-	slices.Sort(walls)
-	return walls[len(walls)/2]
+	return medianOf(walls)
+}
+
+// medianCPU is the median CPU time.
+func (r toolResult) medianCPU() time.Duration {
+	cpus := make([]time.Duration, len(r.runs))
+	for i, run := range r.runs {
+		cpus[i] = run.cpu
+	}
+	return medianOf(cpus)
 }
 
 func (r toolResult) peakKB() int64 {
@@ -160,7 +170,8 @@ func buildEnvironment(work string) (env, added []string, err error) {
 // memory would be every command's floor).
 const gnuTime = "/usr/bin/time"
 
-// runTool runs cmd in dir under GNU time and measures it: wall time here, peak resident set of
+// runTool runs cmd in dir under GNU time and measures it: wall time here, CPU time from the
+// wait status (it includes the waited-for descendants of GNU time, the command), peak resident set of
 // cmd and its descendants from GNU time (%M, from wait4).
 func runTool(dir string, env []string, cmd string) (toolRun, error) {
 	rss, err := os.CreateTemp("", "bench-rss-")
@@ -187,7 +198,11 @@ func runTool(dir string, env []string, cmd string) (toolRun, error) {
 	if err != nil {
 		return toolRun{}, fmt.Errorf("%s -f %%M: %q: %v", gnuTime, data, err)
 	}
-	return toolRun{wall: wall, maxKB: kb}, nil
+	var cpu time.Duration
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return toolRun{wall: wall, cpu: cpu, maxKB: kb}, nil
 }
 
 // copyDir copies a tree with cp -a.
@@ -212,9 +227,10 @@ func toolsPart(c *config) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	load := loadAverage()
 	results, err := benchTools(dir, c.stage, []int{1, 200}, c.runs, env)
 	if err != nil {
 		return "", err
 	}
-	return toolsSection(results, c.toolsDir, added), nil
+	return toolsSection(results, c.toolsDir, added, load, loadAverage()), nil
 }

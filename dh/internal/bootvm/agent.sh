@@ -1,7 +1,8 @@
 #!/bin/sh
-# bootvm agent: started once the machine reached its multi-user runlevel (a systemd unit
-# after multi-user.target, a sysvinit inittab "once" entry after rc 2). It mounts the host's
-# shared directory (9p, tag "host") at /host and serves the control port
+# bootvm agent: run by the image's stub (/usr/local/sbin/bootvm-agent, see setup.sh) once the
+# machine reached its multi-user runlevel (a systemd unit after multi-user.target, a sysvinit
+# inittab "once" entry after rc 2), from the host's shared directory, which the stub mounted
+# at /host (9p, tag "host"), with its output on the console. It serves the control port
 # (virtio-serial "bootvm"): the host writes a line "N"; the agent runs /host/cmd/N.sh with
 # /bin/sh, its standard output and error going to /host/cmd/N.out, and answers "N STATUS".
 # It writes "ready" when it starts serving.
@@ -9,19 +10,12 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C.UTF-8
 HOME=/root
 export PATH LC_ALL HOME
-exec </dev/null >/dev/console 2>&1
 
 die() {
 	echo "bootvm-agent: $*"
 	echo o >/proc/sysrq-trigger
 	exit 1
 }
-
-for m in virtio_console 9pnet_virtio 9p; do
-	modprobe "$m" || die "modprobe $m failed"
-done
-mkdir -p /host
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 host /host || die "cannot mount the shared directory"
 
 port=
 for i in $(seq 100); do
@@ -34,7 +28,7 @@ done
 [ -c "$port" ] || die "no control port"
 exec 3<>"$port"
 
-echo "bootvm-agent: ready"
+echo "bootvm-agent: ready, uptime $(cut -d" " -f1 /proc/uptime) s"
 echo ready >&3
 while read -r n <&3; do
 	case $n in

@@ -43,14 +43,12 @@ var initPackages = map[Kind][]string{
 //go:embed setup.sh
 var setupScript []byte
 
-//go:embed agent.sh
-var agentScript []byte
-
 // Spec says what an image is made of.
 type Spec struct {
 	Kind Kind
 	// Extra are packages installed besides BasePackages and the init system (for example the
-	// real daemons of a benchmark machine).
+	// real daemons of a benchmark machine), with apt-get from the same mirror once debootstrap
+	// is done; no daemon starts while the image is built.
 	Extra []string
 }
 
@@ -66,7 +64,6 @@ func (s Spec) key() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "bootvm image v1\nkind %s\nsuite %s\npackages %s\n", s.Kind, Suite, strings.Join(s.packages(), " "))
 	h.Write(setupScript)
-	h.Write(agentScript)
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
@@ -82,7 +79,7 @@ type Img struct {
 
 // Build returns the image for spec from cache (a directory, shared by every image: it also
 // holds debootstrap's package cache), building it first when the cache has no image made
-// from the same package set, setup script and agent. Building needs root, debootstrap,
+// from the same package set and setup script. Building needs root, debootstrap,
 // mkfs.ext4 and Debian's mirror; it takes one to three minutes. Concurrent builders (test
 // binaries of several packages) wait for each other with a lock file.
 func Build(cache string, spec Spec, logw io.Writer) (*Img, error) {
@@ -100,14 +97,11 @@ func Build(cache string, spec Spec, logw io.Writer) (*Img, error) {
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		return nil, fmt.Errorf("bootvm: %w", err)
 	}
-	lock, err := os.OpenFile(filepath.Join(cache, name+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	unlock, err := lockFile(filepath.Join(cache, name+".lock"))
 	if err != nil {
-		return nil, fmt.Errorf("bootvm: %w", err)
+		return nil, err
 	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return nil, fmt.Errorf("bootvm: lock %s: %w", lock.Name(), err)
-	}
+	defer unlock()
 	if _, err := os.Stat(filepath.Join(img.Dir, "done")); err == nil {
 		return img, nil
 	}
@@ -144,21 +138,26 @@ func build(cache string, img *Img, logw io.Writer) error {
 		}
 		return nil
 	}
-	fmt.Fprintf(logw, "bootvm: debootstrap %s for the %s image (packages: %s)\n", Suite, img.Kind, strings.Join(img.packages(), " "))
-	if err := run("debootstrap", "--variant=minbase", "--cache-dir="+debs,
-		"--include="+strings.Join(img.packages(), ","), Suite, root, Mirror()); err != nil {
+	fmt.Fprintf(logw, "bootvm: building the %s image from %s (packages: %s)\n", img.Kind, Suite, strings.Join(img.packages(), " "))
+	// One debootstrap at a time writes to the shared package cache.
+	unlock, err := lockFile(debs + ".lock")
+	if err != nil {
+		return err
+	}
+	err = run("debootstrap", "--variant=minbase", "--cache-dir="+debs,
+		"--include="+strings.Join(Spec{Kind: img.Kind}.packages(), ","), Suite, root, Mirror())
+	unlock()
+	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(root, "tmp/bootvm-setup"), setupScript, 0o755); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(root, "usr/local/sbin"), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(root, "usr/local/sbin/bootvm-agent"), agentScript, 0o755); err != nil {
-		return err
-	}
-	if err := run("chroot", root, "/tmp/bootvm-setup", string(img.Kind)); err != nil {
+	// The setup runs in a mount namespace of its own, so that the /proc it mounts in the root
+	// goes away with it whatever happens.
+	setup := append([]string{"--mount", "--propagation", "private", "sh", "-c",
+		`mount -t proc proc "$0/proc" && exec chroot "$0" /tmp/bootvm-setup "$@"`, root, string(img.Kind)}, img.Extra...)
+	if err := run("unshare", setup...); err != nil {
 		return err
 	}
 	if err := os.Remove(filepath.Join(root, "tmp/bootvm-setup")); err != nil {
@@ -191,6 +190,20 @@ func build(cache string, img *Img, logw io.Writer) error {
 		return err
 	}
 	return os.Rename(stage, img.Dir)
+}
+
+// lockFile takes an exclusive lock on the file (created if needed), waiting for it, and
+// returns the function that releases it.
+func lockFile(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("bootvm: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bootvm: lock %s: %w", path, err)
+	}
+	return func() { f.Close() }, nil
 }
 
 // duBytes returns the apparent size of the files under dir.

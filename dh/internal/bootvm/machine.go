@@ -3,6 +3,7 @@ package bootvm
 import (
 	"bufio"
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -19,12 +20,17 @@ import (
 	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
+//go:embed agent.sh
+var agentScript []byte
+
 // Options tune a boot. The zero value is the default of each field.
 type Options struct {
-	// BootTimeout bounds the time from starting qemu to the agent's "ready" (default 5 min).
+	// BootTimeout bounds the time from starting qemu to the agent's "ready" (default 10 min:
+	// software emulation on a busy host is slow).
 	BootTimeout time.Duration
 	// Lifetime bounds the machine's whole life: qemu is killed when it ends, whatever runs
-	// (default 30 min).
+	// (default 2 h: a machine runs many scenarios, and software emulation on a busy host is
+	// slow).
 	Lifetime time.Duration
 	// MemoryMiB is the guest's memory (default 1024).
 	MemoryMiB int
@@ -34,10 +40,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.BootTimeout == 0 {
-		o.BootTimeout = 5 * time.Minute
+		o.BootTimeout = 10 * time.Minute
 	}
 	if o.Lifetime == 0 {
-		o.Lifetime = 30 * time.Minute
+		o.Lifetime = 2 * time.Hour
 	}
 	if o.MemoryMiB == 0 {
 		o.MemoryMiB = 1024
@@ -100,6 +106,10 @@ func Start(img *Img, opts Options) (*Machine, error) {
 			return nil, fmt.Errorf("bootvm: %w", err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(m.share, "agent.sh"), agentScript, 0o755); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("bootvm: %w", err)
+	}
 	sock := filepath.Join(dir, "ctl.sock")
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
@@ -134,9 +144,10 @@ func Start(img *Img, opts Options) (*Machine, error) {
 		acc <- accepted{c, err}
 	}()
 	fail := func(format string, args ...any) (*Machine, error) {
+		serial := m.SerialTail(6000)
 		m.Close()
-		return nil, fmt.Errorf("bootvm: boot %s (%s): %s\nqemu: %s\nserial console (end):\n%s",
-			img.Kind, m.Accel, fmt.Sprintf(format, args...), qemuOut.String(), m.SerialTail(6000))
+		return nil, fmt.Errorf("bootvm: boot %s (%s) after %s: %s\nqemu: %s\nserial console (end):\n%s",
+			img.Kind, m.Accel, time.Since(start).Round(time.Second), fmt.Sprintf(format, args...), qemuOut.String(), serial)
 	}
 	deadline := time.Now().Add(opts.BootTimeout)
 	select {
@@ -168,7 +179,7 @@ func (m *Machine) qemuArgs(opts Options, sock string) []string {
 		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
 		"-m", strconv.Itoa(opts.MemoryMiB), "-smp", strconv.Itoa(opts.CPUs),
 		"-kernel", m.Img.Kernel, "-initrd", m.Img.Initrd,
-		"-append", "root=/dev/vda rw console=ttyS0 quiet panic=-1 mitigations=off net.ifnames=0",
+		"-append", "root=/dev/vda rw console=ttyS0 quiet panic=-1 mitigations=off net.ifnames=0 no_timer_check",
 		"-drive", "file=" + m.Img.Disk + ",format=raw,if=virtio,cache=unsafe,snapshot=on",
 		"-virtfs", "local,path=" + m.share + ",mount_tag=host,security_model=none,id=host",
 		"-device", "virtio-serial-pci",

@@ -1,10 +1,22 @@
 #!/bin/sh
-# bootvm image setup: run by the harness with chroot inside a freshly debootstrapped root,
-# with the machine kind (systemd or sysvinit) as $1. It makes the root boot straight into the
+# bootvm image setup: run by the harness with chroot inside a freshly debootstrapped root
+# (with /proc mounted), with the machine kind (systemd or sysvinit) as $1 and the extra
+# packages to install as the other arguments. It makes the root boot straight into the
 # harness's agent, fast, under software emulation. Its text is part of the image's cache key:
 # changing it rebuilds the images.
 set -eu
 kind=$1
+shift
+
+# Extra packages (the remaining arguments) come from the mirror debootstrap used, with apt,
+# which orders their configuration properly; no daemon starts in the chroot.
+if [ $# -gt 0 ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+	rm /usr/sbin/policy-rc.d
+fi
 
 # The root file system is the whole of /dev/vda; minbase has no fsck.ext4 (pass 0).
 printf '/dev/vda / ext4 rw,noatime 0 0\n' >/etc/fstab
@@ -33,8 +45,51 @@ printf 'virtio_pci\nvirtio_blk\next4\n' >>/etc/initramfs-tools/modules
 update-initramfs -u -k all >/dev/null
 sed -i 's/^update_initramfs=.*/update_initramfs=no/' /etc/initramfs-tools/update-initramfs.conf
 
-# The modules the agent needs after boot.
-printf 'virtio_console\n9pnet_virtio\n9p\n' >/etc/modules-load.d/bootvm.conf 2>/dev/null || true
+# No drivers for the emulated hardware nothing uses: udev's coldplug loads fewer modules.
+cat >/etc/modprobe.d/bootvm.conf <<'MOD'
+blacklist floppy
+blacklist pcspkr
+blacklist kvm
+blacklist kvm_amd
+blacklist kvm_intel
+blacklist i2c_piix4
+blacklist ata_piix
+blacklist ata_generic
+blacklist psmouse
+blacklist serio_raw
+blacklist evdev
+blacklist joydev
+blacklist button
+blacklist powernow_k8
+blacklist acpi_cpufreq
+blacklist aesni_intel
+blacklist ghash_clmulni_intel
+blacklist sha1_ssse3
+blacklist sha256_ssse3
+blacklist sha512_ssse3
+blacklist crc32_pclmul
+blacklist polyval_clmulni
+blacklist qemu_fw_cfg
+blacklist sg
+blacklist parport_pc
+blacklist intel_rapl_msr
+blacklist intel_rapl_common
+blacklist ccp
+MOD
+
+# The agent's stub: mount the host's shared directory and run the agent the host put there
+# (the agent is the harness's, not the image's: changing it rebuilds nothing).
+mkdir -p /usr/local/sbin
+cat >/usr/local/sbin/bootvm-agent <<'STUB'
+#!/bin/sh
+exec </dev/null >/dev/console 2>&1
+for m in virtio_console 9pnet_virtio 9p; do modprobe "$m"; done
+mkdir -p /host
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 host /host && exec /bin/sh /host/agent.sh
+echo "bootvm-agent: cannot mount the shared directory"
+echo o >/proc/sysrq-trigger
+STUB
+chmod 755 /usr/local/sbin/bootvm-agent
 
 case $kind in
 systemd)

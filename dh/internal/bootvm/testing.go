@@ -12,36 +12,45 @@ import (
 )
 
 // RequireHost skips t (or fails it under CI=true) unless this host can build and boot
-// images: root, debootstrap, mkfs.ext4, qemu-system-x86_64, chroot.
+// images: root, debootstrap, mkfs.ext4, qemu-system-x86_64, chroot, unshare.
 func RequireHost(t testing.TB) {
 	t.Helper()
 	testenv.RequireRoot(t)
-	testenv.RequireCommand(t, "debootstrap", "mkfs.ext4", "qemu-system-x86_64", "chroot", "du")
+	testenv.RequireCommand(t, "debootstrap", "mkfs.ext4", "qemu-system-x86_64", "chroot", "unshare", "du")
 }
 
 var (
 	imagesMu sync.Mutex
-	images   = map[string]*Img{}
+	images   = map[string]*imageOnce{}
 )
+
+// imageOnce is one image built once per test binary.
+type imageOnce struct {
+	once sync.Once
+	img  *Img
+	err  error
+}
 
 // Image returns the image of kind with the extra packages, built into
 // testenv.CacheDir(t, "bootvm") when the cache has none made from the same package set and
-// setup script (once per test binary; concurrent test binaries wait for each other).
+// setup script (once per test binary; images of other specs build at the same time;
+// concurrent test binaries wait for each other).
 func Image(t testing.TB, kind Kind, extra ...string) *Img {
 	t.Helper()
 	RequireHost(t)
 	spec := Spec{Kind: kind, Extra: extra}
 	imagesMu.Lock()
-	defer imagesMu.Unlock()
-	if img := images[spec.key()]; img != nil {
-		return img
+	o := images[spec.key()]
+	if o == nil {
+		o = &imageOnce{}
+		images[spec.key()] = o
 	}
-	img, err := Build(testenv.CacheDir(t, "bootvm"), spec, os.Stderr)
-	if err != nil {
-		t.Fatal(err)
+	imagesMu.Unlock()
+	o.once.Do(func() { o.img, o.err = Build(testenv.CacheDir(t, "bootvm"), spec, os.Stderr) })
+	if o.err != nil {
+		t.Fatal(o.err)
 	}
-	images[spec.key()] = img
-	return img
+	return o.img
 }
 
 // T is a Machine bound to a test: its methods fail the test instead of returning errors, it
@@ -108,6 +117,10 @@ func (m *T) MustCopy(files ...string) []string {
 	}
 	return paths
 }
+
+// With returns the machine bound to another test (a subtest of the one that booted it): its
+// methods then fail that test. The machine still stops when the booting test ends.
+func (m *T) With(t testing.TB) *T { return &T{Machine: m.Machine, t: t} }
 
 // String names the machine in messages.
 func (m *T) String() string { return fmt.Sprintf("%s machine", m.Img.Kind) }

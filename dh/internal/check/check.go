@@ -277,7 +277,7 @@ func (f *Finding) add(label string, o outcome) {
 func (c *comparison) initScript(p, name string) Finding {
 	f := Finding{Kind: KindInitScript, Path: p, Name: name}
 	if !stopNeeded(name, c.old.Files[p].Content) {
-		f.add("stop", outcome{by: []string{"nothing to stop: the script's stop action runs no command (a one-shot boot script)"}})
+		f.add("stop", outcome{by: []string{"nothing to stop: the script starts no daemon (its stop action runs no command, or it has no Default-Start)"}})
 	} else {
 		consequence := "the daemon keeps running from deleted files"
 		if c.shipsUnit(name + ".service") {
@@ -577,12 +577,15 @@ var quietCommands = map[string]bool{".": true, "source": true, "echo": true, "pr
 	"log_action_begin_msg": true, "log_action_end_msg": true, "log_success_msg": true, "log_failure_msg": true,
 	"log_warning_msg": true, "log_begin_msg": true}
 
-// stopNeeded reports whether an init script's stop action may do something: it runs a command
-// other than messages (scripts run by /lib/init/init-d-script, or that do not parse, are
-// taken to).
+// stopNeeded reports whether an init script may leave something running to stop: it has
+// runlevels to start in, and its stop action runs a command other than messages (scripts run
+// by /lib/init/init-d-script, or that do not parse, are taken to).
 func stopNeeded(name string, script []byte) bool {
 	if first, _, _ := strings.Cut(string(script), "\n"); len(script) == 0 || strings.Contains(first, "init-d-script") {
 		return true
+	}
+	if start, ok := lsbField(script, "Default-Start"); ok && start == "" {
+		return false // never started: it only acts at shutdown
 	}
 	a := Analyze("/etc/init.d/"+name, "", script, []string{"stop"})
 	if a.Err != nil {
@@ -628,6 +631,25 @@ func unitValues(unit []byte, section string) map[string]string {
 		}
 	}
 	return out
+}
+
+// lsbField returns the value of a field of an init script's LSB header.
+func lsbField(script []byte, field string) (string, bool) {
+	in := false
+	for _, l := range strings.Split(string(script), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "### BEGIN INIT INFO"):
+			in = true
+		case strings.HasPrefix(l, "### END INIT INFO"):
+			return "", false
+		case in && strings.HasPrefix(l, "#"):
+			if k, v, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(l, "#")), ":"); ok && strings.EqualFold(k, field) {
+				return strings.TrimSpace(v), true
+			}
+		}
+	}
+	return "", false
 }
 
 // hasInstall reports whether a unit file has an [Install] section with something in it.

@@ -53,10 +53,7 @@ func TestCommandStaged(t *testing.T) {
 	assert.Equal(t, 1, code, errOut)
 	assert.Equal(t, string(want), out, "the staged package gives the report of its .deb")
 
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	require.NoError(t, os.Chdir(src))
-	defer os.Chdir(wd)
+	t.Chdir(src)
 	code, out2, _ := teardown("check", "--old", old) // DIR defaults to ., PKG to the old package's
 	assert.Equal(t, 1, code)
 	assert.Equal(t, out, out2)
@@ -93,6 +90,15 @@ func TestCommandBadInput(t *testing.T) {
 			assert.Contains(t, errOut, "teardown check: ")
 			assert.Contains(t, errOut, c.msg)
 		})
+	}
+}
+
+func TestCommandHelp(t *testing.T) {
+	for _, args := range [][]string{{"check", "--help"}, {"help", "check"}} {
+		code, out, errOut := teardown(args...)
+		assert.Equal(t, 0, code, "%v", args)
+		assert.Contains(t, out, "teardown check --old OLD.deb [-p PKG] [--format text|json] [DIR]", "%v", args)
+		assert.Empty(t, errOut)
 	}
 }
 

@@ -86,9 +86,10 @@ func readRealPairs(t *testing.T) []realPair {
 // not touched. .debs are cached by exact version.
 type mirror struct {
 	dir     string
-	once    sync.Once
-	updated bool
 	mu      sync.Mutex
+	updated bool  // apt-get update was tried
+	err     error // and failed so
+	out     []byte
 }
 
 func newMirror(t *testing.T) *mirror {
@@ -97,9 +98,10 @@ func newMirror(t *testing.T) *mirror {
 	dir := testenv.CacheDir(t, "check-real")
 	m := &mirror{dir: dir}
 	apt := filepath.Join(dir, "apt")
-	for _, d := range []string{"etc/apt.conf.d", "etc/preferences.d", "etc/sources.list.d", "state/lists/partial", "cache/archives/partial", "debs"} {
+	for _, d := range []string{"etc/apt.conf.d", "etc/preferences.d", "etc/sources.list.d", "state/lists/partial", "cache/archives/partial"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(apt, d), 0o755))
 	}
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "debs"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(apt, "etc/sources.list"), []byte(
 		"deb http://deb.debian.org/debian bookworm main\n"+
 			"deb http://deb.debian.org/debian trixie main\n"+
@@ -118,6 +120,7 @@ Dir::Cache "%[1]s/cache";
 APT::Architecture "amd64";
 APT::Architectures { "amd64"; };
 Acquire::Languages "none";
+Acquire::Check-Valid-Until "false";
 Debug::NoLocking "true";
 `, apt)
 	require.NoError(t, os.WriteFile(filepath.Join(apt, "apt.conf"), []byte(conf), 0o644))
@@ -139,12 +142,11 @@ func (m *mirror) update(t *testing.T) {
 	t.Helper()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.updated {
-		return
+	if !m.updated {
+		m.updated = true
+		m.out, m.err = m.apt(m.dir, "apt-get", "-q", "update")
 	}
-	out, err := m.apt(m.dir, "apt-get", "-q", "update")
-	require.NoError(t, err, "apt-get update with the private configuration:\n%s", out)
-	m.updated = true
+	require.NoError(t, m.err, "apt-get update with the private configuration:\n%s", m.out)
 }
 
 // deb returns the cached .deb of pkg at version, downloading it first.
@@ -173,8 +175,8 @@ func (m *mirror) deb(t *testing.T, pkg, version, suite string) string {
 	if err != nil {
 		t.Fatalf("%s %s (%s) cannot be downloaded from Debian's mirror: it has probably been replaced there "+
 			"(old point releases and superseded unstable versions vanish). Pick a version the mirror has "+
-			"(apt-cache madison %s), re-read its maintainer scripts and update testdata/real-packages.\napt-get: %s",
-			pkg, version, suite, pkg, out)
+			"(apt-cache madison %s), re-read its maintainer scripts and update testdata/real-packages.\napt-get: %v\n%s",
+			pkg, version, suite, pkg, err, out)
 	}
 	f := find()
 	require.NotEmpty(t, f, "apt-get download %s=%s left no .deb in %s", pkg, version, debs)

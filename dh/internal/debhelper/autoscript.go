@@ -1,7 +1,6 @@
 package debhelper
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -150,16 +149,18 @@ type ledger map[ledgerKey][]string
 // "FILE<TAB>TOOL<TAB>SCOPE<TAB>SHA256".
 func parseLedger(name, data string) (ledger, error) {
 	l := ledger{}
-	sc := bufio.NewScanner(strings.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		f := strings.Split(sc.Text(), "\t")
+	if data == "" {
+		return l, nil
+	}
+	for n, line := range strings.Split(strings.TrimSuffix(data, "\n"), "\n") {
+		f := strings.Split(line, "\t")
 		if len(f) != 4 || len(f[3]) != sha256.Size*2 {
-			return nil, fmt.Errorf("%s:%d: malformed line (remove the file, or run dh_prep)", name, n)
+			return nil, fmt.Errorf("%s:%d: malformed line (remove the file, or run dh_prep)", name, n+1)
 		}
 		k := ledgerKey{file: f[0], tool: f[1], scope: f[2]}
 		l[k] = append(l[k], f[3])
 	}
-	return l, sc.Err()
+	return l, nil
 }
 
 // format renders the ledger with its lines sorted, so that equal ledgers

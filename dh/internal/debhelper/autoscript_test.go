@@ -36,60 +36,6 @@ var otherCalls = []dhCall{
 	{pkg: "hello", script: "postrm", body: "# other service postrm block\n", service: true},
 }
 
-// TestAutoscriptMatchesDebhelper runs the same blocks through debhelper's
-// autoscript and through a Plan, with another command's blocks before or
-// after, and compares the bytes of every file written.
-func TestAutoscriptMatchesDebhelper(t *testing.T) {
-	for _, otherFirst := range []bool{false, true} {
-		theirs, ours := newSourceTree(t), newSourceTree(t)
-		if otherFirst {
-			runDebhelper(t, theirs, "dh_other", "13.11.4", otherCalls)
-			runDebhelper(t, ours, "dh_other", "13.11.4", otherCalls)
-		}
-		runDebhelper(t, theirs, "dh_teardown", "0.1.0", ourCalls)
-		runOurs(t, ours, "dh_teardown", "0.1.0", "", ourCalls)
-		if !otherFirst {
-			runDebhelper(t, theirs, "dh_other", "13.11.4", otherCalls)
-			runDebhelper(t, ours, "dh_other", "13.11.4", otherCalls)
-		}
-		want := contents(snapshot(t, theirs))
-		require.Contains(t, want, "debian/hello.prerm.debhelper", "debhelper wrote nothing?")
-		assert.Equal(t, want, contents(snapshot(t, ours)), "other command first: %v", otherFirst)
-	}
-}
-
-// TestAutoscriptIdempotent reruns the command after another one wrote
-// blocks around ours: nothing may change, not even a modification time.
-func TestAutoscriptIdempotent(t *testing.T) {
-	root := newSourceTree(t)
-	runOurs(t, root, "dh_teardown", "0.1.0", "", ourCalls)
-	runDebhelper(t, root, "dh_other", "13.11.4", otherCalls)
-	touchOld(t, root)
-	before := snapshot(t, root)
-	runOurs(t, root, "dh_teardown", "0.1.0", "", ourCalls)
-	assert.Equal(t, before, snapshot(t, root))
-}
-
-// TestAutoscriptReplacesInPlace changes what the command generates between
-// runs: its old blocks give way to the new ones at the same place, other
-// commands' blocks stay where they are.
-func TestAutoscriptReplacesInPlace(t *testing.T) {
-	root := newSourceTree(t)
-	runDebhelper(t, root, "dh_other", "13.11.4", otherCalls[:1])
-	runOurs(t, root, "dh_teardown", "0.1.0", "", []dhCall{
-		{pkg: "hello", script: "postinst", body: "# ours 1\n"},
-		{pkg: "hello", script: "postinst", body: "# ours 2\n"},
-	})
-	runDebhelper(t, root, "dh_other", "13.11.4", []dhCall{{pkg: "hello", script: "postinst", body: "# other after\n"}})
-	runOurs(t, root, "dh_teardown", "0.2.0", "", []dhCall{{pkg: "hello", script: "postinst", body: "# ours new\n"}})
-
-	got := readFile(t, root, "debian/hello.postinst.debhelper")
-	assert.Equal(t, ""+
-		"# Automatically added by dh_other/13.11.4\n# other postinst block\n# End automatically added section\n"+
-		"# Automatically added by dh_teardown/0.2.0\n# ours new\n# End automatically added section\n"+
-		"# Automatically added by dh_other/13.11.4\n# other after\n# End automatically added section\n", got)
-}
-
 // TestAutoscriptScopes runs the command with two scopes, as
 // "dh_installinit; dh_installinit --name=foo" in one override does: each
 // run replaces only its own blocks.
@@ -109,27 +55,6 @@ func TestAutoscriptScopes(t *testing.T) {
 
 	runOurs(t, root, "dh_installinit", "0.1.0", "", block("# default changed"))
 	assert.Equal(t, strings.Replace(first, "# default\n", "# default changed\n", 1), readFile(t, root, "debian/hello.prerm.debhelper"))
-}
-
-// TestClaimPackageRemovesStaleBlocks reruns the command generating nothing
-// for a package: its earlier blocks go, and files left empty are removed
-// (an empty .debhelper file would still make dh_installdeb write a script).
-func TestClaimPackageRemovesStaleBlocks(t *testing.T) {
-	root := newSourceTree(t)
-	runOurs(t, root, "dh_teardown", "0.1.0", "", ourCalls)
-	runDebhelper(t, root, "dh_other", "13.11.4", otherCalls[:1])
-
-	p := NewPlan(root, "dh_teardown", "0.1.0", nil)
-	p.ClaimPackage("hello")
-	require.NoError(t, p.Commit())
-
-	assert.Equal(t, "# Automatically added by dh_other/13.11.4\n# other postinst block\n# End automatically added section\n",
-		readFile(t, root, "debian/hello.postinst.debhelper"))
-	for _, gone := range []string{"debian/hello.prerm.debhelper", "debian/hello.postrm.debhelper", "debian/hello.preinst.debhelper",
-		"debian/.debhelper/generated/hello/postinst.service", "debian/.debhelper/generated/hello/autoscript-owners"} {
-		assert.NoFileExists(t, filepath.Join(root, gone))
-	}
-	assert.FileExists(t, filepath.Join(root, "debian/hello-doc.postrm.debhelper"), "not claimed, so kept")
 }
 
 // TestAutoscriptKeepsForeignText keeps text outside blocks and broken

@@ -1,10 +1,8 @@
 package debhelper
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,27 +12,6 @@ import (
 
 // This file runs debhelper itself (Dh_Lib's autoscript and addsubstvar,
 // from a tiny Perl command) so that tests can compare its output with ours.
-
-// fakeTool is a debhelper command that makes the autoscript and
-// addsubstvar calls listed in $FAKE_CALLS, one per line, fields separated
-// by tabs: "autoscript PKG SCRIPT SNIPPET SERVICE" (snippet files come from
-// $DH_AUTOSCRIPTDIR; SERVICE is 1 for the service bucket) or
-// "addsubstvar PKG NAME DEP VERINFO".
-const fakeTool = `#!/usr/bin/perl
-use strict;
-use warnings;
-use Debian::Debhelper::Dh_Lib;
-our $VERSION = '%s';
-init();
-for my $call (split(/\n/, $ENV{FAKE_CALLS})) {
-	my ($fn, @a) = split(/\t/, $call, -1);
-	if ($fn eq 'autoscript') {
-		autoscript($a[0], $a[1], $a[2], undef, $a[3] ? { 'snippet-order' => 'service' } : undef);
-	} else {
-		addsubstvar($a[0], $a[1], $a[2], $a[3]);
-	}
-}
-`
 
 // testControl is the debian/control of the test trees.
 const testControl = `Source: hello
@@ -46,14 +23,6 @@ Architecture: any
 Package: hello-doc
 Architecture: all
 `
-
-// requireDebhelper skips (or in CI fails) when debhelper is missing.
-func requireDebhelper(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat("/usr/share/perl5/Debian/Debhelper/Dh_Lib.pm"); err != nil {
-		skipOrFail(t, "debhelper is not installed")
-	}
-}
 
 // newSourceTree returns a directory with debian/control.
 func newSourceTree(t *testing.T) string {
@@ -72,41 +41,6 @@ type dhCall struct {
 	name    string // substvar name
 	value   string // substvar: dependency
 	verinfo string // substvar: version restriction, "" for none
-}
-
-// runDebhelper runs the calls through debhelper's own functions as the
-// command tool in the source tree root.
-func runDebhelper(t *testing.T, root, tool, version string, calls []dhCall) {
-	t.Helper()
-	requireDebhelper(t)
-	bin := t.TempDir()
-	snippets := t.TempDir()
-	var lines []string
-	for i, c := range calls {
-		if c.script == "" {
-			lines = append(lines, strings.Join([]string{"addsubstvar", c.pkg, c.name, c.value, c.verinfo}, "\t"))
-			continue
-		}
-		snippet := fmt.Sprintf("snippet%d", i)
-		require.NoError(t, os.WriteFile(filepath.Join(snippets, snippet), []byte(c.body), 0o644))
-		service := "0"
-		if c.service {
-			service = "1"
-		}
-		lines = append(lines, strings.Join([]string{"autoscript", c.pkg, c.script, snippet, service}, "\t"))
-	}
-	prog := filepath.Join(bin, tool)
-	require.NoError(t, os.WriteFile(prog, fmt.Appendf(nil, fakeTool, version), 0o755))
-	cmd := exec.Command("perl", prog)
-	cmd.Dir = root
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "DH_") && !strings.HasPrefix(kv, "DEB_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "DH_AUTOSCRIPTDIR="+snippets, "FAKE_CALLS="+strings.Join(lines, "\n"))
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
 }
 
 // runOurs makes the same calls through a Plan and commits it.

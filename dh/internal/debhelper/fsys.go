@@ -3,11 +3,15 @@ package debhelper
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -23,6 +27,7 @@ type treeFS struct {
 	dirs    map[string]bool      // plan path of a directory: whether it exists; absent: not known yet
 	mtimes  map[string]time.Time // modification times of directories seen
 	debian  map[string]uint8     // entries of debian/ and their d_type, nil until listed
+	fetched map[string]fetchResult
 	umask   uint32
 	counter int // for temporary file names
 }
@@ -137,9 +142,51 @@ var errNotRegular = errors.New("not a regular file")
 // name (symbolic links followed), or exists false when there is none. Its errors are
 // *fs.PathError with the plan path.
 func (t *treeFS) read(name string) (fileRead, error) {
+	if r, ok := t.fetched[name]; ok {
+		return r.fileRead, r.err
+	}
 	if t.missing(name) {
 		return fileRead{}, nil
 	}
+	f, err := t.readFile(name)
+	if f.exists {
+		t.found(name)
+	}
+	return f, err
+}
+
+// fetchResult is a read done ahead.
+type fetchResult struct {
+	fileRead
+	err error
+}
+
+// prefetch reads the files names, several at a time, for read to return.
+func (t *treeFS) prefetch(names []string) {
+	var todo []string
+	for _, name := range names {
+		if _, ok := t.fetched[name]; !ok && !t.missing(name) {
+			todo = append(todo, name)
+		}
+	}
+	results := make([]fetchResult, len(todo))
+	parallel(len(todo), func(i int) error {
+		results[i].fileRead, results[i].err = t.readFile(todo[i])
+		return nil
+	})
+	if t.fetched == nil {
+		t.fetched = map[string]fetchResult{}
+	}
+	for i, name := range todo {
+		t.fetched[name] = results[i]
+		if results[i].exists {
+			t.found(name)
+		}
+	}
+}
+
+// readFile is read without t's records: it may run on several goroutines at once.
+func (t *treeFS) readFile(name string) (fileRead, error) {
 	var fd int
 	err := ignoringEINTR(func() (err error) {
 		// O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
@@ -160,7 +207,6 @@ func (t *treeFS) read(name string) (fileRead, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return fileRead{}, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 	}
-	t.found(name)
 	data := make([]byte, st.Size)
 	for off := 0; off < len(data); {
 		var n int
@@ -192,17 +238,15 @@ func (t *treeFS) readUmask() {
 }
 
 // mkdir creates the directory dir with mode 0755; it reports whether it was created (false:
-// it existed).
+// it existed). It leaves t's records alone: it may run on several goroutines at once.
 func (t *treeFS) mkdir(dir string) (bool, error) {
 	err := ignoringEINTR(func() error { return syscall.Mkdir(t.abs(dir), 0o755) })
 	switch {
 	case err == syscall.EEXIST:
-		t.dirs[dir] = true
 		return false, nil
 	case err != nil:
 		return false, &fs.PathError{Op: "mkdir", Path: t.abs(dir), Err: err}
 	}
-	t.dirs[dir] = true
 	if t.umask&0o755 != 0 {
 		if err := ignoringEINTR(func() error { return syscall.Chmod(t.abs(dir), 0o755) }); err != nil {
 			return true, &fs.PathError{Op: "chmod", Path: t.abs(dir), Err: err}
@@ -212,7 +256,8 @@ func (t *treeFS) mkdir(dir string) (bool, error) {
 }
 
 // create writes data to the new file name (which must not exist) with permission bits mode
-// and, unless mtime is zero, that modification time.
+// and, unless mtime is zero, that modification time. If it fails after creating the file,
+// it removes it.
 func (t *treeFS) create(name string, data []byte, mode os.FileMode, mtime time.Time) error {
 	var fd int
 	err := ignoringEINTR(func() (err error) {
@@ -234,7 +279,65 @@ func (t *treeFS) create(name string, data []byte, mode os.FileMode, mtime time.T
 		err = cerr
 	}
 	if err != nil {
+		t.remove(name)
 		return &fs.PathError{Op: "write", Path: t.abs(name), Err: err}
+	}
+	return nil
+}
+
+// write is one file apply creates: the change's file itself, or a temporary file to rename
+// over it.
+type write struct {
+	change
+	name string // what to create
+	done bool   // created
+}
+
+// writeAll creates the files of writes, several at a time when there are many, and marks
+// those created. It returns the first error (in the order of writes).
+func (t *treeFS) writeAll(writes []write) error {
+	return parallel(len(writes), func(i int) error {
+		w := &writes[i]
+		if err := t.create(w.name, w.data, w.mode, w.mtime); err != nil {
+			return fmt.Errorf("%s: %w", w.path, err)
+		}
+		w.done = true
+		return nil
+	})
+}
+
+// parallel calls f(i) for each i from 0 to n-1: on several goroutines (up to 4, at most
+// GOMAXPROCS) when n is large enough for it to pay, in order on this one otherwise. After a
+// call fails it starts no more; it returns the error of the lowest i that failed.
+func parallel(n int, f func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), 4, n/16)
+	if workers <= 1 {
+		for i := range n {
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, n)
+	var (
+		wg     sync.WaitGroup
+		failed atomic.Bool
+	)
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < n && !failed.Load(); i += workers {
+				if errs[i] = f(i); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

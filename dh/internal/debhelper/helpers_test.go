@@ -8,16 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// skipOrFail skips a test that cannot run here, except in CI (CI=true),
-// where everything must run.
-func skipOrFail(t *testing.T, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(reason)
-	}
-	t.Skip(reason)
-}
-
 // writeTree creates files (slash paths relative to dir) with the given
 // contents.
 func writeTree(t *testing.T, dir string, files map[string]string) {

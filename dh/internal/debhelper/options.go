@@ -17,6 +17,7 @@ type Options struct {
 	Quiet       bool // DH_QUIET set or "terse" in DEB_BUILD_OPTIONS (unless DH_VERBOSE is set)
 	NoAct       bool // --no-act, or DH_NO_ACT set to anything
 	Help        bool // -h, --help
+	Version     bool // --version (dh-teardown's commands; debhelper's have none)
 	NoScripts   bool // -n, --no-scripts, --noscripts: do not modify maintainer scripts
 	OnlyScripts bool // -o, --only-scripts, --onlyscripts: only modify maintainer scripts
 	DFlag       bool // -d
@@ -223,6 +224,7 @@ func (o *Options) table(target **[]selection, u *string, uSet *bool) optionTable
 	}, "V")
 	t.set(noArg, set(&o.ParamsAll), "A", "all")
 	t.set(noArg, set(&o.Help), "h", "help")
+	t.set(noArg, set(&o.Version), "version")
 	t.set(requiredArg, str(&o.MainPackage), "mainpackage")
 	t.set(requiredArg, str(&o.Name), "name")
 	t.set(requiredArg, str(&o.ErrorHandler), "error-handler")

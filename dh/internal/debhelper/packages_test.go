@@ -1,7 +1,6 @@
 package debhelper
 
 import (
-	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -133,37 +132,10 @@ func TestProfilesSatisfied(t *testing.T) {
 	}
 }
 
-// TestArchListMatchesDpkg compares the architecture matching with
-// dpkg-architecture's own (-i: is the host arch an instance of wildcard).
-func TestArchListMatchesDpkg(t *testing.T) {
-	if _, err := exec.LookPath("dpkg-architecture"); err != nil {
-		skipOrFail(t, "dpkg-architecture not installed")
-	}
-	hosts := []string{"amd64", "armhf", "x32", "musl-linux-amd64", "kfreebsd-amd64", "hurd-i386"}
-	wildcards := []string{"linux-any", "any-amd64", "any-arm", "gnu-any-any", "kfreebsd-any", "musl-linux-any", "linux-amd64", "i386", "armhf"}
-	for _, h := range hosts {
-		for _, w := range wildcards {
-			want := exec.Command("dpkg-architecture", "-a"+h, "-i"+w).Run() == nil
-			assert.Equal(t, want, archListMatches(h, w), "host %s, Architecture: %s", h, w)
-		}
-	}
-	assert.True(t, archListMatches("armhf", "i386  any-arm"), "any entry of a list may match")
-	assert.False(t, archListMatches("armhf", "all"))
-}
-
 func TestLookupHost(t *testing.T) {
 	h, err := LookupHost(envOf(map[string]string{"DEB_HOST_ARCH": "hurd-i386", "DEB_HOST_ARCH_OS": "hurd"}))
 	require.NoError(t, err)
 	assert.Equal(t, Host{Arch: "hurd-i386", OS: "hurd"}, h)
-
-	if _, err := exec.LookPath("dpkg-architecture"); err != nil {
-		skipOrFail(t, "dpkg-architecture not installed")
-	}
-	out, err := exec.Command("dpkg-architecture", "-qDEB_HOST_ARCH_OS").Output()
-	require.NoError(t, err)
-	h, err = LookupHost(envOf(map[string]string{"DEB_HOST_ARCH": "arm64"}))
-	require.NoError(t, err)
-	assert.Equal(t, Host{Arch: "arm64", OS: string(out[:len(out)-1])}, h)
 }
 
 func TestMainPackage(t *testing.T) {

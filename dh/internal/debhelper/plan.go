@@ -10,7 +10,6 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +52,7 @@ type Plan struct {
 	steps    []step               // in the order added, for output
 	scripts  map[string]*scriptOp // by file
 	claimed  []string             // packages whose blocks this run regenerates
+	valid    map[string]bool      // package names checked, and whether claimed
 	subst    map[string]*substOp  // by package
 	files    map[string]*fileOp   // WriteFile, InstallFile, Remove by path
 	dirs     map[string]bool
@@ -98,10 +98,17 @@ func (p *Plan) problem(format string, args ...any) {
 }
 
 func (p *Plan) validPackage(pkg string) bool {
+	if _, ok := p.valid[pkg]; ok {
+		return true
+	}
 	if err := maintscript.CheckPackageName(pkg); err != nil {
 		p.problem("%v", err)
 		return false
 	}
+	if p.valid == nil {
+		p.valid = map[string]bool{}
+	}
+	p.valid[pkg] = false
 	return true
 }
 
@@ -110,7 +117,8 @@ func (p *Plan) validPackage(pkg string) bool {
 // Commit even from scripts this run adds nothing to. Commands call it for
 // each package they act on; AddAutoscript and AddServiceScript imply it.
 func (p *Plan) ClaimPackage(pkg string) {
-	if p.validPackage(pkg) && !slices.Contains(p.claimed, pkg) {
+	if p.validPackage(pkg) && !p.valid[pkg] {
+		p.valid[pkg] = true
 		p.claimed = append(p.claimed, pkg)
 	}
 }
@@ -278,8 +286,8 @@ type change struct {
 // by the methods that add to the plan) is returned with nothing written.
 // Files whose contents and permissions would not change are not written,
 // keeping their modification times. In Verbose mode each action is printed
-// in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"),
-// also with NoAct, which then stops before writing anything.
+// in debhelper's style ("\tinstall -m0755 -d debian/hello/etc/init.d"); so
+// it is with NoAct, which then stops before writing anything.
 //
 // A file that exists is replaced through a temporary file in its directory
 // renamed over it; a new file is written in place (nothing can have read
@@ -303,11 +311,12 @@ func (p *Plan) Commit() error {
 	}
 	t := newTreeFS(filepath.Clean(p.Root))
 	t.listDebian()
+	t.prefetch(p.reads())
 	changes, dirs, log, err := p.compute(t)
 	if err != nil {
 		return err
 	}
-	if p.Verbose {
+	if p.Verbose || p.NoAct {
 		out := p.Out
 		if out == nil {
 			out = os.Stdout
@@ -330,6 +339,30 @@ func describe(name string, err error) string {
 		err = pe.Err
 	}
 	return name + ": " + err.Error()
+}
+
+// reads lists the files compute will read (most of them: those it finds
+// it needs on the way are read then), to be read ahead several at a time.
+func (p *Plan) reads() []string {
+	var names []string
+	for _, pkg := range p.claimed {
+		names = append(names, ledgerFile(pkg))
+	}
+	for file := range p.scripts {
+		names = append(names, file)
+	}
+	for pkg := range p.subst {
+		names = append(names, substvarsFile(pkg))
+	}
+	for name, op := range p.files {
+		if !op.remove {
+			names = append(names, name)
+		}
+		if op.src != "" {
+			names = append(names, op.src)
+		}
+	}
+	return names
 }
 
 // logs reports whether Commit needs the log of what it does (building it
@@ -504,8 +537,11 @@ func (p *Plan) computeScripts(t *treeFS, pkg string, claim func(string, string) 
 			if op != nil {
 				bodies = op.bodies
 			}
-			owned := map[string]bool{}
+			var owned map[string]bool
 			for _, h := range led[key] {
+				if owned == nil {
+					owned = map[string]bool{}
+				}
 				owned[h] = true
 			}
 			old, err := t.read(file)
@@ -587,12 +623,13 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 			t.setMtime(dir, mtime)
 		}
 	}()
-	// mkdir creates dir and its missing parents, top down, and notes the
-	// modification time of the existing directory it adds the first to.
+	// The directories to create, parents first, noting the modification
+	// time of each existing directory that gains one.
 	made := map[string]bool{}
-	mkdir := func(dir string) error {
+	var levels [][]string // directories to make by depth below the root
+	plan := func(dir string) error {
 		var chain []string
-		for d := dir; d != "."; d = path.Dir(d) {
+		for d := dir; d != "." && !made[d]; d = path.Dir(d) {
 			exists, err := t.dirExists(d)
 			if err != nil {
 				return err
@@ -607,47 +644,69 @@ func (p *Plan) apply(t *treeFS, changes []change, dirs []string) (err error) {
 			if !made[path.Dir(d)] {
 				touch(path.Dir(d))
 			}
-			ok, err := t.mkdir(d)
-			if ok {
-				made[d] = true
-				created = append(created, d)
+			made[d] = true
+			depth := strings.Count(d, "/")
+			for len(levels) <= depth {
+				levels = append(levels, nil)
 			}
-			if err != nil {
-				return err
-			}
+			levels[depth] = append(levels[depth], d)
 		}
 		return nil
 	}
 	for _, d := range dirs {
-		if err := mkdir(d); err != nil {
+		if err := plan(d); err != nil {
 			return err
 		}
 	}
+	writes := make([]write, 0, len(changes))
 	for _, c := range changes {
 		if c.remove {
 			continue
 		}
 		dir := path.Dir(c.path)
-		if err := mkdir(dir); err != nil {
+		if err := plan(dir); err != nil {
 			return err
 		}
 		if !made[dir] {
 			touch(dir)
 		}
-		if !c.exists {
-			if err := t.create(c.path, c.data, c.mode, c.mtime); err != nil {
-				t.remove(c.path)
-				return fmt.Errorf("%s: %w", c.path, err)
+		w := write{change: c, name: c.path}
+		if c.exists {
+			w.name = t.tempName(c.path)
+		}
+		writes = append(writes, w)
+	}
+	// Then the directories, level by level, and the files, several at a
+	// time: each is a system call or a few, and trees of many packages have
+	// thousands.
+	for _, level := range levels {
+		ok := make([]bool, len(level))
+		err := parallel(len(level), func(i int) (err error) {
+			ok[i], err = t.mkdir(level[i])
+			return err
+		})
+		for i, d := range level {
+			t.dirs[d] = true
+			if ok[i] {
+				created = append(created, d)
 			}
-			created = append(created, c.path)
-			continue
 		}
-		tmp := t.tempName(c.path)
-		if err := t.create(tmp, c.data, c.mode, c.mtime); err != nil {
-			t.remove(tmp)
-			return fmt.Errorf("%s: %w", c.path, err)
+		if err != nil {
+			return err
 		}
-		temps = append(temps, [2]string{tmp, c.path})
+	}
+	err = t.writeAll(writes)
+	for _, w := range writes {
+		switch {
+		case !w.done:
+		case w.exists:
+			temps = append(temps, [2]string{w.name, w.path})
+		default:
+			created = append(created, w.path)
+		}
+	}
+	if err != nil {
+		return err
 	}
 	for i, tmp := range temps {
 		if err := t.rename(tmp[0], tmp[1]); err != nil {

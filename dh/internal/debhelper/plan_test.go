@@ -2,6 +2,7 @@ package debhelper
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,22 +100,33 @@ func TestPlanNoAct(t *testing.T) {
 	assert.Equal(t, 7, strings.Count(out.String(), "\n"))
 }
 
-// TestPlanAllOrNothing makes the last write fail after directories, new
-// files and temporary files for the others were created: the tree must be
-// as before.
+// TestPlanAllOrNothing makes one write fail after directories, new files
+// and temporary files for the others were created: the tree must be as
+// before. With many files (and directories), they are written several at
+// a time.
 func TestPlanAllOrNothing(t *testing.T) {
-	root := newStagingTree(t)
-	long := "debian/hello/usr/lib/old/" + strings.Repeat("x", 250)
-	writeTree(t, root, map[string]string{long: "old\n"})
-	before := snapshot(t, root)
-	p := NewPlan(root, "dh_installinit", "0.1.0", nil)
-	stage(p)
-	// The name fits, but the temporary file's name next to it, through which
-	// the existing file is replaced, does not.
-	p.WriteFile(long, []byte("x"), 0o644)
-	err := p.Commit()
-	require.ErrorIs(t, err, syscall.ENAMETOOLONG)
-	assert.Equal(t, before, snapshot(t, root))
+	for _, many := range []int{0, 200} {
+		t.Run(fmt.Sprintf("%d more files", many), func(t *testing.T) {
+			root := newStagingTree(t)
+			long := "debian/hello/usr/lib/old/" + strings.Repeat("x", 250)
+			writeTree(t, root, map[string]string{long: "old\n"})
+			before := snapshot(t, root)
+			p := NewPlan(root, "dh_installinit", "0.1.0", nil)
+			stage(p)
+			for i := range many / 2 {
+				p.WriteFile(fmt.Sprintf("debian/hello/usr/share/many/%d/file", i), []byte("x"), 0o644)
+			}
+			// The name fits, but the temporary file's name next to it, through
+			// which the existing file is replaced, does not.
+			p.WriteFile(long, []byte("x"), 0o644)
+			for i := range many / 2 {
+				p.WriteFile(fmt.Sprintf("debian/hello/usr/share/more/%d", i), []byte("x"), 0o644)
+			}
+			err := p.Commit()
+			require.ErrorIs(t, err, syscall.ENAMETOOLONG)
+			assert.Equal(t, before, snapshot(t, root))
+		})
+	}
 }
 
 func TestPlanProblemsWriteNothing(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build integration
+
 package dhteardown
 
 import (
@@ -78,7 +80,7 @@ func oldSystem(t *testing.T, legacyPresent bool) *simulate.System {
 	return s
 }
 
-// actions lists what a script run did through the commands DESIGN §4 is about: service and
+// actions lists what a script run did through the commands docs/design.md §5 is about: service and
 // link changes and (de)registration; dpkg's own helpers and tests are left out.
 func actions(step simulate.Step) []string {
 	var out []string
@@ -96,7 +98,7 @@ func actions(step simulate.Step) []string {
 
 // TestBehaviourMatrix runs the assembled scripts through every Debian Policy invocation, with
 // the legacy daemon's init script (and the removed document) present and absent, and checks
-// the commands they run against DESIGN §4.
+// the commands they run against docs/design.md §5.
 func TestBehaviourMatrix(t *testing.T) {
 	scripts := assembledScripts(t)
 	const (

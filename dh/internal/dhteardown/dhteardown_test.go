@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 )
 
 // example copies examples/hello/2.0 into a temporary directory and returns it.
@@ -24,13 +29,16 @@ func example(t *testing.T) string {
 	return dir
 }
 
-// run runs a debhelper command in dir, failing t if it fails.
-func run(t *testing.T, dir string, argv ...string) {
+// installInit stages the example's init script as debhelper's dh_installinit --name=hellod
+// does (debian/hello.hellod.init to debian/hello/etc/init.d/hellod, mode 0755), so that the
+// tests of this file need no debhelper; debhelper_test.go runs the real one.
+func installInit(t *testing.T, dir string) {
 	t.Helper()
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s: %s", strings.Join(argv, " "), out)
+	data, err := os.ReadFile(filepath.Join(dir, "debian/hello.hellod.init"))
+	require.NoError(t, err)
+	dst := filepath.Join(dir, "debian/hello/etc/init.d/hellod")
+	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+	require.NoError(t, os.WriteFile(dst, data, 0o755))
 }
 
 // teardown runs Main in dir and returns its status, stdout and stderr.
@@ -73,55 +81,9 @@ func treeHash(t *testing.T, dir string) map[string]string {
 	return sums
 }
 
-// TestRealDebhelperTree runs dh_installinit (debhelper's), dh_teardown and dh_installdeb on
-// the bundled example and checks the assembled scripts and the staged init script.
-func TestRealDebhelperTree(t *testing.T) {
-	dir := example(t)
-	run(t, dir, "dh_installinit", "--name=hellod")
-	status, _, stderr := teardown(dir)
-	require.Equal(t, 0, status, stderr)
-	run(t, dir, "dh_installdeb")
-
-	script, err := os.ReadFile(filepath.Join(dir, "debian/hello/etc/init.d/hellod"))
-	require.NoError(t, err)
-	assert.Contains(t, string(script), "# Default-Stop:      1\n")
-	orig, err := os.ReadFile(filepath.Join(dir, "debian/hello.hellod.init"))
-	require.NoError(t, err)
-	assert.Equal(t, strings.Replace(string(orig), "# Default-Stop:      0 1 6\n", "# Default-Stop:      1\n", 1), string(script), "only Default-Stop changes")
-
-	postinst := readScript(t, dir, "postinst")
-	ours := strings.Index(postinst, "rm -f /etc/rc0.d/K[0-9][0-9]hellod")
-	theirs := strings.Index(postinst, "update-rc.d hellod defaults")
-	require.True(t, ours > 0 && theirs > 0, postinst)
-	assert.Less(t, ours, theirs, "the old stop links go before dh_installinit's update-rc.d re-makes links")
-	assert.Contains(t, postinst, "# Automatically added by dh_teardown/")
-	assert.Contains(t, postinst, "update-rc.d hello-legacyd remove >/dev/null")
-
-	preinst := readScript(t, dir, "preinst")
-	stop := strings.Index(preinst, "invoke-rc.d hello-legacyd stop")
-	rm := strings.Index(preinst, "dpkg-maintscript-helper rm_conffile /etc/init.d/hello-legacyd 2.0~")
-	require.True(t, stop > 0 && rm > 0, preinst)
-	assert.Less(t, stop, rm, "the daemon is stopped before its init script is renamed away")
-
-	postrm := readScript(t, dir, "postrm")
-	restore := strings.Index(postrm, "dpkg-maintscript-helper rm_conffile /etc/init.d/hello-legacyd")
-	start := strings.Index(postrm, "invoke-rc.d hello-legacyd start")
-	require.True(t, restore > 0 && start > 0, postrm)
-	assert.Less(t, restore, start, "the init script is restored before the daemon is started again")
-	assert.NotContains(t, postrm, "update-rc.d hello-legacyd", "lintian: postrm-contains-additional-updaterc.d-calls")
-	assert.NotContains(t, preinst+postinst+postrm, "install-info", "a /usr/share/info document needs no code")
-}
-
-func readScript(t *testing.T, dir, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "debian/hello/DEBIAN", name))
-	require.NoError(t, err)
-	return string(data)
-}
-
 func TestIdempotent(t *testing.T) {
 	dir := example(t)
-	run(t, dir, "dh_installinit", "--name=hellod")
+	installInit(t, dir)
 	status, _, stderr := teardown(dir)
 	require.Equal(t, 0, status, stderr)
 	first := treeHash(t, dir)
@@ -134,7 +96,7 @@ func TestIdempotent(t *testing.T) {
 // nothing is written when there is one.
 func TestBadInputWritesNothing(t *testing.T) {
 	dir := example(t)
-	run(t, dir, "dh_installinit", "--name=hellod")
+	installInit(t, dir)
 	decls := "Daemon: hellod\nMultiuser: yes\n\nDaemon: hello-legacyd\nRemoved-In: 2.1\n\nDaemon: x;reboot\nMultiuser: yes\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "debian/hello.teardown"), []byte(decls), 0o644))
 	before := treeHash(t, dir)
@@ -171,11 +133,40 @@ func TestUsageErrors(t *testing.T) {
 
 func TestNoAct(t *testing.T) {
 	dir := example(t)
-	run(t, dir, "dh_installinit", "--name=hellod")
+	installInit(t, dir)
 	before := treeHash(t, dir)
-	status, _, stderr := teardown(dir, "--no-act")
+	status, stdout, stderr := teardown(dir, "--no-act")
 	require.Equal(t, 0, status, stderr)
 	assert.Equal(t, before, treeHash(t, dir))
+	// Without -v it still says which files it would write and which blocks.
+	for _, want := range []string{
+		"debian/hello.preinst.debhelper", "debian/hello.postinst.debhelper", "debian/hello.postrm.debhelper",
+		"debian/hello/etc/init.d/hellod",
+		`# hello: postinst: block for daemon "hellod" (daemon-multiuser.postinst)`,
+		`# hello: preinst: block for daemon "hello-legacyd" (daemon-removed.preinst)`,
+	} {
+		assert.Contains(t, stdout, want)
+	}
+}
+
+// TestHelpAndVersion checks --help (the options described, on stdout, exit 0, without the
+// PROMISE line, which stays in the text that keeps it in the executable) and --version.
+func TestHelpAndVersion(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		status, stdout, stderr := teardown(t.TempDir(), arg)
+		assert.Equal(t, 0, status)
+		assert.Empty(t, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "Usage: dh_teardown [debhelper options]\n"), stdout)
+		for _, opt := range []string{"--package=PACKAGE", "--no-act", "--verbose", "--version"} {
+			assert.Contains(t, stdout, opt)
+		}
+		assert.NotContains(t, stdout, "PROMISE")
+	}
+	assert.True(t, strings.HasSuffix(usage, Promise), "the help text carries the PROMISE line")
+	status, stdout, stderr := teardown(t.TempDir(), "--version")
+	assert.Equal(t, 0, status)
+	assert.Empty(t, stderr)
+	assert.Equal(t, "dh_teardown (dh-teardown) "+srctree.Version+"\n", stdout)
 }
 
 func TestNotASourceTree(t *testing.T) {
@@ -184,25 +175,41 @@ func TestNotASourceTree(t *testing.T) {
 	assert.Contains(t, stderr, "no debian/ directory: not a source tree")
 }
 
-// TestDhSkipsItWithoutDeclarations checks the PROMISE line with dh itself: dh runs
-// dh_teardown for a tree with a declaration file and skips it for one without.
-func TestDhSkipsItWithoutDeclarations(t *testing.T) {
-	bin := t.TempDir()
-	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dh_teardown").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	perl5, err := filepath.Abs("../../perl")
-	require.NoError(t, err)
-	sequence := func(dir string) string {
-		cmd := exec.Command("dh", "binary", "--no-act", "--with", "teardown")
-		cmd.Dir = dir
-		// dh --no-act lists every command unless told to apply the skip logic.
-		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "PERL5LIB="+perl5, "DH_INTERNAL_TEST_CAN_SKIP=1")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		return string(out)
+// TestManyPackages: with many packages, dh_teardown generates them on several goroutines;
+// the tree it writes and the problems it reports (in package order) are those of one.
+func TestManyPackages(t *testing.T) {
+	write := func(dir string, broken bool) {
+		require.NoError(t, trees.Write(dir, trees.ManySource("1.0", 40, true)))
+		for i := 1; i <= 40; i++ {
+			pkg := fmt.Sprintf("lcmany-%03d", i)
+			data, err := os.ReadFile(filepath.Join(dir, "debian", pkg+".init"))
+			require.NoError(t, err)
+			staged := filepath.Join(dir, "debian", pkg, "etc/init.d", pkg)
+			require.NoError(t, os.MkdirAll(filepath.Dir(staged), 0o755))
+			require.NoError(t, os.WriteFile(staged, data, 0o755))
+			if broken && (i == 3 || i == 38) {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "debian", pkg+".teardown"), []byte("Daemon: x y\n"), 0o644))
+			}
+		}
 	}
-	dir := example(t)
-	assert.Regexp(t, `(?s)dh_installinit.*\n\s*dh_teardown\n`, sequence(dir))
-	require.NoError(t, os.Remove(filepath.Join(dir, "debian/hello.teardown")))
-	assert.NotContains(t, sequence(dir), "dh_teardown")
+	for _, broken := range []bool{false, true} {
+		one, many := filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "many")
+		write(one, broken)
+		write(many, broken)
+		procs := runtime.GOMAXPROCS(1)
+		status1, out1, err1 := teardown(one)
+		runtime.GOMAXPROCS(max(procs, 2))
+		status, out, errs := teardown(many)
+		runtime.GOMAXPROCS(procs)
+		assert.Equal(t, status1, status)
+		assert.Equal(t, out1, out)
+		assert.Equal(t, strings.ReplaceAll(err1, one, many), errs)
+		assert.Equal(t, treeHash(t, one), treeHash(t, many))
+		if broken {
+			assert.Equal(t, 1, status)
+			assert.Regexp(t, `(?s)lcmany-003\.teardown.*lcmany-038\.teardown`, errs)
+		} else {
+			assert.Equal(t, 0, status, errs)
+		}
+	}
 }

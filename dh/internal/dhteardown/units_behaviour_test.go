@@ -1,3 +1,5 @@
+//go:build integration
+
 package dhteardown
 
 import (
@@ -293,4 +295,177 @@ func TestGreeterBlockOrder(t *testing.T) {
 		}
 	}
 	assert.Contains(t, scripts["postinst"], "# Automatically added by dh_installsystemd/", "the replacement's unit is enabled by debhelper")
+}
+
+// removedActions lists what a script run did to the removed daemons and their units (and to
+// greeter-newd's state through our code): service actions, unit state and rc links, as
+// "COMMAND ARGS"; queries and the records under /run/dh-teardown are left out.
+func removedActions(step simulate.Step) []string {
+	var out []string
+	for _, c := range step.Commands {
+		line := strings.Join(c.Argv, " ")
+		switch {
+		case c.Argv[0] == "systemctl" && slices.Contains(c.Argv, "is-active"),
+			c.Argv[0] == "deb-systemd-helper" && (slices.Contains(c.Argv, "debian-installed") || slices.Contains(c.Argv, "was-enabled")),
+			c.Argv[0] == "invoke-rc.d" && c.Argv[len(c.Argv)-1] == "status",
+			c.Argv[0] == "dpkg" || c.Argv[0] == "dpkg-maintscript-helper" || c.Argv[0] == "mkdir",
+			strings.Contains(line, "/run/dh-teardown/"):
+			continue
+		case strings.Contains(line, "greeterd"), strings.Contains(line, "greeter-oldd"), strings.Contains(line, "greeter-movedd"),
+			c.Argv[0] == "deb-systemd-helper" && slices.Contains(c.Argv, "update-state"),
+			c.Argv[0] == "ln" && strings.Contains(line, "greeter-newd"),
+			c.Argv[0] == "systemctl" && slices.Contains(c.Argv, "daemon-reload"):
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// TestGreeterBehaviourMatrix runs greeter 2.0's scripts through every Debian Policy invocation
+// on a machine with greeter 1.0 installed (booted with systemd, and with sysvinit), and checks
+// what they do to the daemons 2.0 no longer ships.
+func TestGreeterBehaviourMatrix(t *testing.T) {
+	v1, v2 := greeterPackages(t, "1.0"), greeterPackages(t, "2.0")
+	scripts := v2["greeter"].Scripts
+	for _, c := range greeterMatrix {
+		for _, systemd := range []bool{true, false} {
+			init := map[bool]string{true: "systemd", false: "sysvinit"}[systemd]
+			t.Run(c.script+" "+strings.Join(c.args, " ")+" ("+init+")", func(t *testing.T) {
+				s := greeterSystem(t, v1, systemd)
+				if c.script == "postrm" && len(c.args) == 3 && strings.HasPrefix(c.args[0], "abort-") {
+					// dpkg runs it after the new preinst, which recorded what it stopped.
+					_, err := s.RunScript("greeter", "preinst", scripts["preinst"], strings.TrimPrefix(c.args[0], "abort-"), c.args[1], c.args[2])
+					require.NoError(t, err)
+				}
+				if c.script == "postinst" && c.args[0] == "configure" && c.args[1] != "" {
+					// dpkg configures after the preinst and the unpack: 1.0's files that 2.0 does
+					// not ship are gone, its obsolete conffiles renamed away by rm_conffile.
+					_, err := s.RunScript("greeter", "preinst", scripts["preinst"], "upgrade", c.args[1], "2.0")
+					require.NoError(t, err)
+					for _, f := range v1["greeter"].Files {
+						if !strings.HasPrefix(f.Path, "/etc/") {
+							_ = s.FS.Remove(f.Path)
+						}
+					}
+					for _, f := range v2["greeter"].Files {
+						require.NoError(t, s.FS.MkdirAll(filepath.Dir(f.Path)))
+						require.NoError(t, s.FS.WriteFile(f.Path, f.Content, f.Mode))
+					}
+				}
+				step, err := s.RunScript("greeter", c.script, scripts[c.script], c.args...)
+				require.NoError(t, err)
+				require.Equal(t, 0, step.Exit, "the script must succeed:\n%s", step.Output)
+				for _, cmd := range step.Commands {
+					assert.False(t, cmd.Unknown, "unexpected command %v", cmd.Argv)
+				}
+				want := c.sysvinit
+				if systemd {
+					want = c.systemd
+				}
+				assert.Equal(t, want, removedActions(step))
+			})
+		}
+	}
+}
+
+// What greeter 2.0's scripts do to the daemons it no longer ships, by init system.
+var (
+	reload   = "systemctl --system daemon-reload"
+	dsiStop  = []string{"deb-systemd-invoke stop greeterd.socket", "deb-systemd-invoke stop greeterd.service", "deb-systemd-invoke stop greeter-oldd.service", "deb-systemd-invoke stop greeter-movedd.service"}
+	rcdStop  = []string{"invoke-rc.d greeterd stop", "invoke-rc.d greeter-oldd stop", "invoke-rc.d greeter-movedd stop"}
+	dsiStart = []string{"deb-systemd-invoke start greeter-movedd.service", "deb-systemd-invoke start greeter-oldd.service", "deb-systemd-invoke start greeterd.socket", "deb-systemd-invoke start greeterd.service"}
+	rcdStart = []string{"invoke-rc.d greeter-movedd start", "invoke-rc.d greeter-oldd start", "invoke-rc.d greeterd start"}
+	logs     = []string{"rm -f /var/log/greeterd.log /var/log/greeter-oldd.log /var/log/greeter-newd.log"}
+)
+
+// configureFrom10 is postinst configure 1.0 after 2.0's preinst and unpack: per removed daemon,
+// its units' state purged, its rc links removed (greeter-oldd's become greeter-newd's first),
+// systemd reloaded; then debhelper's reload for greeter-newd.
+func configureFrom10(systemd bool) []string {
+	var out []string
+	purge := func(units ...string) {
+		for _, u := range units {
+			out = append(out, "deb-systemd-helper purge "+u, "deb-systemd-helper unmask "+u)
+		}
+	}
+	removed := func(name string) {
+		out = append(out, "update-rc.d "+name+" remove")
+		if systemd {
+			out = append(out, reload)
+		}
+	}
+	purge("greeterd.socket", "greeterd.service")
+	removed("greeterd")
+	for _, l := range []string{"rc0.d/K01", "rc1.d/K01", "rc2.d/S01", "rc3.d/S01", "rc4.d/S01", "rc5.d/S01", "rc6.d/K01"} {
+		out = append(out, "ln -s ../init.d/greeter-newd /etc/"+l+"greeter-newd", "rm -f /etc/"+l+"greeter-oldd")
+	}
+	purge("greeter-oldd.service")
+	removed("greeter-oldd")
+	purge("greeter-movedd.service")
+	removed("greeter-movedd")
+	if systemd {
+		out = append(out, reload)
+	}
+	return out
+}
+
+var greeterMatrix = []struct {
+	script            string
+	args              []string
+	systemd, sysvinit []string
+}{
+	// preinst: from before 2.0, the removed daemons stop, through systemd when it runs.
+	{"preinst", []string{"install"}, nil, nil},
+	{"preinst", []string{"install", "1.0", "2.0"}, dsiStop, rcdStop},
+	{"preinst", []string{"install", "2.0", "2.0"}, nil, nil},
+	{"preinst", []string{"upgrade", "1.0", "2.0"}, dsiStop, rcdStop},
+	{"preinst", []string{"upgrade", "2.0", "2.0"}, nil, nil},
+	{"preinst", []string{"upgrade", "2.1", "2.0"}, nil, nil},
+	{"preinst", []string{"abort-upgrade", "2.1"}, nil, nil},
+	// postinst: only configure from before 2.0 touches them (the reloads are debhelper's).
+	{"postinst", []string{"configure", ""}, []string{reload}, nil},
+	{"postinst", []string{"configure", "1.0"}, configureFrom10(true), configureFrom10(false)},
+	{"postinst", []string{"configure", "2.0"}, []string{reload}, nil},
+	{"postinst", []string{"abort-upgrade", "2.1"}, []string{reload}, nil},
+	{"postinst", []string{"abort-remove"}, []string{reload}, nil},
+	{"postinst", []string{"abort-remove", "in-favour", "other", "1.0"}, []string{reload}, nil},
+	{"postinst", []string{"abort-deconfigure", "in-favour", "other", "1.0"}, []string{reload}, nil},
+	{"postinst", []string{"triggered", "/usr/share/info"}, nil, nil},
+	// prerm: nothing of ours.
+	{"prerm", []string{"remove"}, nil, nil},
+	{"prerm", []string{"upgrade", "2.1"}, nil, nil},
+	{"prerm", []string{"failed-upgrade", "1.0", "2.0"}, nil, nil},
+	{"prerm", []string{"remove", "in-favour", "other", "1.0"}, nil, nil},
+	{"prerm", []string{"deconfigure", "in-favour", "other", "1.0"}, nil, nil},
+	// postrm: after the preinst stopped them, an abort starts them again (the package's own
+	// postrm removes the logs on purge; debhelper reloads on remove).
+	{"postrm", []string{"remove"}, []string{reload}, nil},
+	{"postrm", []string{"purge"}, logs, logs},
+	{"postrm", []string{"upgrade", "2.1"}, nil, nil},
+	{"postrm", []string{"failed-upgrade", "1.0", "2.0"}, nil, nil},
+	{"postrm", []string{"abort-install"}, nil, nil},
+	{"postrm", []string{"abort-install", "1.0", "2.0"}, dsiStart, rcdStart},
+	{"postrm", []string{"abort-upgrade", "1.0", "2.0"}, dsiStart, rcdStart},
+	{"postrm", []string{"abort-upgrade", "2.0", "2.1"}, nil, nil},
+	{"postrm", []string{"disappear", "other", "1.0"}, nil, nil},
+}
+
+// TestGreeterUnderDpkgRoot: with DPKG_ROOT set, no service action and no rc link change; the
+// units' deb-systemd-helper state is still cleaned up (it supports DPKG_ROOT).
+func TestGreeterUnderDpkgRoot(t *testing.T) {
+	v1, v2 := greeterPackages(t, "1.0"), greeterPackages(t, "2.0")
+	scripts := v2["greeter"].Scripts
+	for _, c := range [][]string{{"preinst", "upgrade", "1.0", "2.0"}, {"postinst", "configure", "1.0"}, {"postrm", "abort-upgrade", "1.0", "2.0"}} {
+		s := greeterSystem(t, v1, true)
+		s.Root = "/target"
+		step, err := s.RunScript("greeter", c[0], scripts[c[0]], c[1:]...)
+		require.NoError(t, err)
+		require.Equal(t, 0, step.Exit, step.Output)
+		for _, a := range removedActions(step) {
+			if a == reload {
+				continue // debhelper 13.11.4's postinst-systemd-restart does not test DPKG_ROOT
+			}
+			assert.True(t, strings.HasPrefix(a, "deb-systemd-helper "), "%v under DPKG_ROOT: %s", c, a)
+		}
+	}
 }

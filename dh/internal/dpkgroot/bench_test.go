@@ -1,12 +1,16 @@
+//go:build integration
+
 package dpkgroot
 
 import (
 	"testing"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 // BenchmarkNewClose measures starting and closing a root.
 func BenchmarkNewClose(b *testing.B) {
-	SkipUnlessRoot(b)
+	testenv.RequireRoot(b)
 	for b.Loop() {
 		r, err := Open()
 		if err != nil {

@@ -58,6 +58,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 //go:embed scripts/setup.sh
@@ -92,10 +94,10 @@ type Root struct {
 }
 
 // New starts a throwaway root for a test and closes it in t.Cleanup. Not
-// as root, it skips or fails t as SkipUnlessRoot does.
+// as root, it skips t (fails it under CI=true), as testenv.RequireRoot does.
 func New(t testing.TB) *Root {
 	t.Helper()
-	SkipUnlessRoot(t)
+	testenv.RequireRoot(t)
 	r, err := Open()
 	if err != nil {
 		t.Fatal(err)
@@ -106,21 +108,6 @@ func New(t testing.TB) *Root {
 		}
 	})
 	return r
-}
-
-// SkipUnlessRoot skips t with the reason when the test does not run as
-// root, except when the environment variable CI is "true": then it fails t,
-// because CI must never skip tests that need root.
-func SkipUnlessRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	msg := "dpkgroot: needs root to create mount and pid namespaces"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: not skipping)")
-	}
-	t.Skip(msg)
 }
 
 // Open starts a throwaway root. The caller must Close it.

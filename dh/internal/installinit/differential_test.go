@@ -1,8 +1,10 @@
+//go:build integration
+
 package installinit
 
 import (
 	"fmt"
-	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 	"strings"
 	"testing"
 
@@ -94,8 +96,8 @@ var diffCases = []diffCase{
 // same calls and exit the same way in every Policy invocation and variant. It also checks
 // that running our calls a second time changes no byte.
 func TestDifferential(t *testing.T) {
-	dpkgroot.SkipUnlessRoot(t)
-	needTools(t, debhelperInstallinit, "dh_installdeb", "dash", "unshare")
+	testenv.RequireRoot(t)
+	testenv.RequireCommand(t, debhelperInstallinit, "dh_installdeb", "dash", "unshare")
 	for _, c := range diffCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,3 +1,5 @@
+//go:build integration
+
 package installinit
 
 import (
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 // This file holds the machinery the tests share: copying fixture trees, running debhelper's
@@ -26,15 +30,6 @@ const (
 	newVersion           = "1.1-1"
 )
 
-// needTools fails the test when a command it relies on is missing.
-func needTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		_, err := exec.LookPath(tool)
-		require.NoError(t, err, "%s is needed", tool)
-	}
-}
-
 var (
 	hostOnce sync.Once
 	hostArch string
@@ -46,6 +41,7 @@ var (
 // nothing from the caller's debhelper settings, the host architecture computed once.
 func buildEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
+	testenv.RequireCommand(t, "dpkg-architecture")
 	hostOnce.Do(func() {
 		var out []byte
 		out, hostErr = exec.Command("dpkg-architecture", "-qDEB_HOST_ARCH").Output()
@@ -112,6 +108,7 @@ func runInstalldeb(t *testing.T, dir string, env []string) {
 
 func runCommand(t *testing.T, dir, command string, args []string, env []string) result {
 	t.Helper()
+	testenv.RequireCommand(t, command)
 	cmd := exec.Command(command, args...)
 	cmd.Dir = dir
 	cmd.Env = env

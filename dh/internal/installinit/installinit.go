@@ -43,6 +43,35 @@ const (
 	MaxCompat = 14
 )
 
+// usage is the --help text. debhelper.PrintHelp prints it without its last line, the
+// PROMISE line, which it carries so that the line stays in the executable.
+var usage = `Usage: dh_installinit [debhelper options] [options] [multiuser] [-- update-rc.d params]
+
+dh-teardown's drop-in for debhelper's dh_installinit (compat 10 to 14): installs
+debian/PKG.init as etc/init.d/NAME and debian/PKG.default as etc/default/NAME, and adds the
+code that registers, starts, restarts and stops the daemon, as debhelper's does. Exit
+status: 0, 1 for bad input, 2 for a usage error. See dh_installinit-teardown(1).
+
+Options:
+      --name=NAME              the init script NAME (debian/PKG.NAME.init) instead of PKG
+  -n, --no-scripts             install the files, add no maintainer-script code
+  -o, --only-scripts           add the code, install no files
+  -R, --restart-after-upgrade  restart in postinst instead of stopping in prerm (default)
+      --no-restart-after-upgrade  stop in the new preinst, start in postinst
+  -r, --no-stop-on-upgrade     do not stop (or restart) the daemon on upgrade
+      --no-start               register the daemon; never start or stop it
+      --no-enable              register it disabled (update-rc.d defaults-disabled)
+  -d, --remove-d               the script is NAME without a trailing "d" (NAMEd -> NAME)
+  -u, --update-rcd-params=PARAMS  update-rc.d parameters instead of "defaults"
+      --error-handler=FUNCTION call FUNCTION when invoke-rc.d fails (default: exit 1)
+dh-teardown's extensions:
+  multiuser                    stop the daemon in runlevel 1 only: the staged script's
+                               Default-Stop becomes 1; upgrades drop old 0 and 6 stop links
+      --multiuser-since=VERSION  the first version that was multiuser (default: this one)
+      --on-upgrade=POLICY      restart (default), stop-then-start, none, or reload
+
+` + debhelper.CommonOptionsHelp + Promise
+
 // Main runs dh_installinit in the source tree dir with args (without the command name) and
 // the environment env, and returns its exit status: 0, 1 for bad input (every problem
 // printed, nothing written), 2 for a bad command line.
@@ -51,12 +80,8 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	if c.Help {
-		fmt.Fprintf(stdout, "usage: %s [debhelper options] [-n] [-o] [-R] [-r] [-d] [--no-start] [--no-enable] [--name=NAME] [--multiuser-since=VERSION] [--on-upgrade=restart|stop-then-start|none|reload] [multiuser] [-- params]\nsee dh_installinit-teardown(1)%s", Command, Promise)
+	if c.Begin(Command, srctree.Version, usage, Promise, stdout, stderr) {
 		return 0
-	}
-	for _, w := range c.Warnings {
-		debhelper.Warning(stderr, Command, w)
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {

@@ -1,18 +1,19 @@
+//go:build integration
+
 package lifecycle
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 // workDir holds, for the whole test binary, the dh-teardown commands staged as
@@ -32,18 +33,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// repoRoot is the checkout's top directory, two levels above this package.
-func repoRoot() (string, error) {
-	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		return "", fmt.Errorf("lifecycle: %s is not the checkout's top directory: %w", root, err)
-	}
-	return root, nil
-}
-
 var (
 	stageOnce sync.Once
 	stageDir  string
@@ -56,6 +45,7 @@ var (
 // usr/share/perl5. It returns the stage directory.
 func stagedTools(t testing.TB) string {
 	t.Helper()
+	testenv.RequireCommand(t, "go", "dpkg-buildpackage", "dh")
 	stageOnce.Do(func() {
 		stageDir, stageErr = stageTools(filepath.Join(workDir, "stage"))
 	})
@@ -65,39 +55,12 @@ func stagedTools(t testing.TB) string {
 	return stageDir
 }
 
-func stageTools(stage string) (string, error) {
-	root, err := repoRoot()
+func stageTools(dir string) (string, error) {
+	root, err := debbuild.RepoRoot()
 	if err != nil {
 		return "", err
 	}
-	goBuild := func(dir string, pkgs ...string) error {
-		args := append([]string{"build", "-trimpath", "-o", filepath.Join(stage, dir) + "/"}, pkgs...)
-		cmd := exec.Command("go", args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("lifecycle: go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return nil
-	}
-	if err := goBuild("usr/bin", "./dh/cmd/dh_teardown", "./dh/cmd/teardown"); err != nil {
-		return "", err
-	}
-	if err := goBuild("usr/lib/dh-teardown/bin", "./dh/cmd/dh_installinit"); err != nil {
-		return "", err
-	}
-	addon := "dh/perl/Debian/Debhelper/Sequence/teardown.pm"
-	data, err := os.ReadFile(filepath.Join(root, addon))
-	if err != nil {
-		return "", fmt.Errorf("lifecycle: %w", err)
-	}
-	dst := filepath.Join(stage, "usr/share/perl5/Debian/Debhelper/Sequence/teardown.pm")
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return "", fmt.Errorf("lifecycle: %w", err)
-	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		return "", fmt.Errorf("lifecycle: %w", err)
-	}
-	return stage, nil
+	return dir, debbuild.Stage(root, dir)
 }
 
 // built is one source tree built once per test binary.
@@ -118,7 +81,7 @@ var (
 // binary packages by name. key names the tree; the same key returns the same build.
 func buildSource(t testing.TB, key string, prepare func(dir string) error) map[string]string {
 	t.Helper()
-	stage := stagedTools(t)
+	staged := stagedTools(t)
 	buildsMu.Lock()
 	b := builds[key]
 	if b == nil {
@@ -128,7 +91,7 @@ func buildSource(t testing.TB, key string, prepare func(dir string) error) map[s
 	buildsMu.Unlock()
 	b.once.Do(func() {
 		dir := filepath.Join(workDir, "build", strings.NewReplacer("/", "_", " ", "_").Replace(key))
-		b.debs, b.err = buildTree(stage, dir, prepare)
+		b.debs, b.err = buildTree(staged, dir, prepare)
 		if b.err != nil {
 			b.err = fmt.Errorf("lifecycle: build %s: %w", key, b.err)
 		}
@@ -140,7 +103,7 @@ func buildSource(t testing.TB, key string, prepare func(dir string) error) map[s
 }
 
 // buildTree writes the tree into dir/src and builds it; the .debs land in dir.
-func buildTree(stage, dir string, prepare func(dir string) error) (map[string]string, error) {
+func buildTree(staged, dir string, prepare func(dir string) error) (map[string]string, error) {
 	src := filepath.Join(dir, "src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		return nil, err
@@ -148,78 +111,7 @@ func buildTree(stage, dir string, prepare func(dir string) error) (map[string]st
 	if err := prepare(src); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("dpkg-buildpackage", "-b", "-uc", "-us", "-d")
-	cmd.Dir = src
-	cmd.Env = buildEnv(stage)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("dpkg-buildpackage: %v\n%s", err, out)
-	}
-	debs, err := filepath.Glob(filepath.Join(dir, "*.deb"))
-	if err != nil {
-		return nil, err
-	}
-	if len(debs) == 0 {
-		return nil, errors.New("dpkg-buildpackage built no .deb")
-	}
-	byName := map[string]string{}
-	for _, deb := range debs {
-		byName[strings.SplitN(filepath.Base(deb), "_", 2)[0]] = deb
-	}
-	return byName, nil
-}
-
-// buildEnv is the environment of a package build: the caller's, without make's variables
-// (make test runs go test), with the staged commands found as a maintainer's build from a
-// checkout finds them.
-func buildEnv(stage string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PATH", "PERL5LIB", "DH_TEARDOWN_BIN":
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"PATH="+filepath.Join(stage, "usr/bin")+":"+os.Getenv("PATH"),
-		"PERL5LIB="+filepath.Join(stage, "usr/share/perl5"),
-		"DH_TEARDOWN_BIN="+filepath.Join(stage, "usr/lib/dh-teardown/bin"),
-		"LC_ALL=C.UTF-8",
-	)
-}
-
-// copyTree copies the directory src to dst (which must not exist), keeping permission bits.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, info.Mode().Perm())
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, info.Mode().Perm())
-	})
+	return debbuild.Build(staged, src)
 }
 
 // changelogHead matches the first line of debian/changelog: "SOURCE (VERSION) ...".
@@ -238,47 +130,6 @@ func treeVersion(dir string) (string, error) {
 	return m[2], nil
 }
 
-// failureMarker is the file inside a root whose existence makes the hook in pkg's script fail
-// when dpkg runs it with action as its first argument.
-func failureMarker(pkg, version, script, action string) string {
-	return fmt.Sprintf("/run/lifecycle-fail/%s_%s_%s_%s", pkg, version, script, action)
-}
-
-// addFailureHooks gives every maintainer script of every binary package in pkgs of the source
-// tree in dir (at version) a hook right after #DEBHELPER#: it exits 1 when the marker
-// failureMarker names for that script and its first argument exists. A package without a
-// hand-written script gets one that is only "#DEBHELPER#" and the hook.
-func addFailureHooks(dir, version string, pkgs ...string) error {
-	for _, pkg := range pkgs {
-		for _, script := range []string{"preinst", "postinst", "prerm", "postrm"} {
-			marker := failureMarker(pkg, version, script, "")
-			hook := fmt.Sprintf(`# lifecycle test hook: fail here when the test asks for it.
-if [ -e "%s$1" ]; then
-	echo "lifecycle: injected failure of %s %s %s $*" >&2
-	exit 1
-fi
-`, marker, pkg, version, script)
-			file := filepath.Join(dir, "debian", pkg+"."+script)
-			text := "#!/bin/sh\nset -e\n\n#DEBHELPER#\n\nexit 0\n"
-			if data, err := os.ReadFile(file); err == nil {
-				text = string(data)
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			const token = "#DEBHELPER#\n"
-			i := strings.Index(text, token)
-			if i < 0 {
-				return fmt.Errorf("%s: no #DEBHELPER# line", file)
-			}
-			text = text[:i+len(token)] + hook + text[i+len(token):]
-			if err := os.WriteFile(file, []byte(text), 0o755); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // helloDeb builds examples/hello/VERSION, with failure hooks, and returns the path of its
 // .deb.
 func helloDeb(t testing.TB, version string) string {
@@ -292,20 +143,20 @@ func helloDeb(t testing.TB, version string) string {
 func treeDeb(t testing.TB, src, version string, pkgs ...string) string {
 	t.Helper()
 	debs := buildSource(t, src, func(dir string) error {
-		root, err := repoRoot()
+		root, err := debbuild.RepoRoot()
 		if err != nil {
 			return err
 		}
 		if err := os.Remove(dir); err != nil {
 			return err
 		}
-		if err := copyTree(filepath.Join(root, src), dir); err != nil {
+		if err := debbuild.CopyTree(filepath.Join(root, src), dir); err != nil {
 			return err
 		}
 		if v, err := treeVersion(dir); err != nil || v != version {
 			return fmt.Errorf("%s: version %q in debian/changelog, want %s (%v)", src, v, version, err)
 		}
-		return addFailureHooks(dir, version, pkgs...)
+		return debbuild.AddFailureHooks(dir, version, pkgs...)
 	})
 	deb, ok := debs[pkgs[0]]
 	if !ok {

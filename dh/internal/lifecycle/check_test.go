@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/check"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
 // helloForgotten is hello 2.0's declaration file without the stanza for hello-legacyd, as
@@ -30,20 +31,20 @@ Removed-In: 2.0
 func helloWithTeardown(t *testing.T, key, declarations string) string {
 	t.Helper()
 	debs := buildSource(t, "check/"+key, func(dir string) error {
-		root, err := repoRoot()
+		root, err := debbuild.RepoRoot()
 		if err != nil {
 			return err
 		}
 		if err := os.Remove(dir); err != nil {
 			return err
 		}
-		if err := copyTree(filepath.Join(root, "examples/hello/2.0"), dir); err != nil {
+		if err := debbuild.CopyTree(filepath.Join(root, "examples/hello/2.0"), dir); err != nil {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(dir, "debian/hello.teardown"), []byte(declarations), 0o644); err != nil {
 			return err
 		}
-		return addFailureHooks(dir, "2.0", "hello")
+		return debbuild.AddFailureHooks(dir, "2.0", "hello")
 	})
 	return debs["hello"]
 }
@@ -124,4 +125,69 @@ func TestCheckHello(t *testing.T) {
 		s.legacyGone()
 		s.purge("hello")
 	})
+}
+
+// greeterForgotten is greeter 2.0's declaration file without the stanza for greeterd, which
+// 1.0 shipped with greeterd.service and greeterd.socket.
+const greeterForgotten = `Daemon: greeter-oldd
+Removed-In: 2.0
+Replaced-By: greeter-newd
+
+Daemon: greeter-movedd
+Removed-In: 2.0
+`
+
+// greeterWithTeardown builds examples/greeter/2.0 with debian/greeter.teardown replaced by
+// declarations, and returns the greeter .deb.
+func greeterWithTeardown(t *testing.T, key, declarations string) string {
+	t.Helper()
+	debs := buildSource(t, "check/greeter-"+key, func(dir string) error {
+		root, err := debbuild.RepoRoot()
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(dir); err != nil {
+			return err
+		}
+		if err := debbuild.CopyTree(filepath.Join(root, "examples/greeter/2.0"), dir); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, "debian/greeter.teardown"), []byte(declarations), 0o644)
+	})
+	return debs["greeter"]
+}
+
+// TestCheckGreeter: greeter 1.0 → 2.0 (units and a socket, a renamed daemon, a daemon moved to
+// another package) passes the check; without the greeterd stanza its unit and socket are not
+// handled, and the stanza the check suggests (with Units: greeterd.socket), pasted and rebuilt,
+// passes.
+func TestCheckGreeter(t *testing.T) {
+	old := treeDeb(t, "examples/greeter/1.0", "1.0", "greeter")
+
+	r, text := checkDebs(t, old, treeDeb(t, "examples/greeter/2.0", "2.0", "greeter", "greeter-extra"))
+	assert.True(t, r.Handled(), text)
+	for _, want := range []string{
+		"greeter: init-script /etc/init.d/greeterd: handled by",
+		"greeter: unit /lib/systemd/system/greeterd.service: handled by [stop] preinst:",
+		"greeter: unit /lib/systemd/system/greeterd.socket: handled by [stop] preinst:",
+		"greeter: init-script /etc/init.d/greeter-movedd: handled by",
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.Contains(t, text, "deb-systemd-helper purge greeterd.socket` (dh_teardown)")
+
+	r, text = checkDebs(t, old, greeterWithTeardown(t, "forgotten", greeterForgotten))
+	assert.False(t, r.Handled(), text)
+	fixes := map[string]bool{}
+	for _, f := range r.Packages[0].Findings {
+		if !f.Handled {
+			fixes[f.Fix] = true
+		}
+	}
+	require.Len(t, fixes, 1, text)
+	fix := "# debian/greeter.teardown: 1.0 ships greeterd, 2.0 does not\nDaemon: greeterd\nRemoved-In: 2.0\nUnits: greeterd.socket\n"
+	assert.True(t, fixes[fix], "want the fix\n%s\nin\n%s", fix, text)
+
+	r, text = checkDebs(t, old, greeterWithTeardown(t, "fixed", greeterForgotten+"\n"+fix))
+	assert.True(t, r.Handled(), text)
 }

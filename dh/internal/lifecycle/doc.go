@@ -1,5 +1,5 @@
 // Package lifecycle has no code of its own: its tests are dh-teardown's life-cycle suite under
-// real dpkg (DESIGN §4 and §5).
+// real dpkg (docs/design.md §5 and §6).
 //
 // The suite builds packages the way a maintainer does — the example source trees of
 // examples/hello and generated ones, with dpkg-buildpackage, debhelper and the dh-teardown
@@ -21,8 +21,8 @@
 //     comparison), so no conffile, backup or link is left behind.
 //
 // Each maintainer script of each package the suite builds carries a hand-written hook after
-// #DEBHELPER# that fails when a marker file /run/lifecycle-fail/PKG_VERSION_SCRIPT_ACTION
-// exists inside the root; a scenario creates the marker to fail that step.
+// #DEBHELPER# that fails when the marker file debbuild.FailureMarker names exists inside the
+// root (debbuild.AddFailureHooks); a scenario creates the marker to fail that step.
 //
 // The tests need root; without it they skip, except with CI=true, where they fail.
 package lifecycle

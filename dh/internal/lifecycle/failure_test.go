@@ -1,3 +1,5 @@
+//go:build integration
+
 package lifecycle
 
 import (
@@ -9,7 +11,7 @@ import (
 
 // The upgrades from 1.x to 2.0 cross both the version that declares hellod multiuser (1.1,
 // for upgrades from 1.0) and the one that removes hello-legacyd and hello-old (2.0). Each
-// test injects a failure at one step of Policy's upgrade sequence (DESIGN §1) and checks that
+// test injects a failure at one step of Policy's upgrade sequence (docs/design.md §2) and checks that
 // dpkg's unwinding, with the generated code, leaves the invariant true; then the upgrade is
 // retried and the package purged.
 

@@ -1,11 +1,11 @@
 package review
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/check"
+	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 )
 
 // checkCmd implements "teardown check [--format text|json] OLD.deb NEW.deb" and "teardown
@@ -14,21 +14,27 @@ import (
 // status 0 when everything is handled, 1 when something is not or on bad input, 2 on usage
 // errors.
 func checkCmd(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("teardown check", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	old := fl.String("old", "", "the old version's .deb, to check against the package staged in DIR")
-	pkg := fl.String("p", "", "the binary package staged in DIR/debian/PKG (default: the old .deb's package)")
-	format := fl.String("format", "text", "output format: text or json")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: teardown check [--format text|json] OLD.deb NEW.deb\n       teardown check --old OLD.deb [-p PKG] [--format text|json] [DIR]")
-	}
-	if err := fl.Parse(args); err != nil {
-		return exitUsage
+	fl := cli.NewSubcommand("check", "teardown check [--format text|json] OLD.deb NEW.deb\n       teardown check --old OLD.deb [-p PKG] [--format text|json] [DIR]", `
+What the old version ships and the new one does not (init scripts, systemd units,
+conffiles, info documents), whether the new version's maintainer scripts handle each, and
+the declaration that would. The new version is NEW.deb, or with --old the package a build
+staged in DIR/debian/PKG.
+Exit status: 0 when everything is handled, 1 when something is not or on bad input, 2 for a
+usage error.`, stdout, stderr)
+	old := fl.String("old", "", "the old version's .deb (`OLD.deb`), to check against the package staged in DIR")
+	pkg := fl.String("p", "", "the binary `PACKAGE` staged in DIR/debian/PACKAGE (default: the old .deb's package)")
+	format := fl.String("format", "text", "output `FORMAT`: text or json")
+	if status, done := fl.Parse(args); done {
+		return status
 	}
 	staged := *old != ""
-	if (*format != "text" && *format != "json") || (!staged && (fl.NArg() != 2 || *pkg != "")) || (staged && fl.NArg() > 1) {
-		fl.Usage()
-		return exitUsage
+	switch {
+	case *format != "text" && *format != "json":
+		return fl.UsageError(fmt.Sprintf("--format %q: want text or json", *format))
+	case !staged && (fl.NArg() != 2 || *pkg != ""):
+		return fl.UsageError("want OLD.deb NEW.deb, or --old OLD.deb [-p PACKAGE] [DIR]")
+	case staged && fl.NArg() > 1:
+		return fl.UsageError("more than one DIR")
 	}
 	var report *check.Report
 	var err error
@@ -43,7 +49,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown check: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
 	write := report.WriteText
 	if *format == "json" {
@@ -51,10 +57,10 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := write(stdout); err != nil {
 		fmt.Fprintf(stderr, "teardown check: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
 	if !report.Handled() {
-		return exitBadInput
+		return cli.ExitBadInput
 	}
-	return exitOK
+	return cli.ExitOK
 }

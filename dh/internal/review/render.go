@@ -1,11 +1,11 @@
 package review
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
@@ -13,38 +13,36 @@ import (
 // render implements "teardown render [-p PKG] [DIR]": what dh_teardown would generate for
 // the source tree DIR, per package and script, with the notes; it writes nothing.
 func render(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("teardown render", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	var pkgs multiFlag
-	fl.Var(&pkgs, "p", "only this binary package (repeatable)")
-	fl.Usage = func() { fmt.Fprintln(stderr, "usage: teardown render [-p PKG] [DIR]") }
-	if err := fl.Parse(args); err != nil {
-		return exitUsage
+	fl := cli.NewSubcommand("render", "teardown render [-p PKG]... [DIR]", `
+Print what dh_teardown would generate for the source tree DIR (default: the current
+directory): per binary package and maintainer script, the blocks with the declaration and
+snippet each comes from, then the notes (what needs no code, and why). Init scripts are read
+as dh_installinit staged them in debian/PKG/etc/init.d, else from debian/. Nothing is written.
+Exit status: 0, 1 for bad input (every problem printed), 2 for a usage error.`, stdout, stderr)
+	var pkgs cli.MultiFlag
+	fl.Var(&pkgs, "p", "only this binary `PACKAGE` (repeatable; default: all)")
+	if status, done := fl.Parse(args); done {
+		return status
 	}
 	if fl.NArg() > 1 {
-		fl.Usage()
-		return exitUsage
+		return fl.UsageError("more than one DIR")
 	}
-	dir := "."
-	if fl.NArg() == 1 {
-		dir = fl.Arg(0)
-	}
-	tree, diags := srctree.OpenTree(dir)
+	tree, diags := fl.Tree()
 	if tree == nil {
-		return report(stderr, diags)
+		return cli.Report(stderr, diags)
 	}
-	selected, err := selectPackages(tree, pkgs)
+	selected, err := cli.SelectPackages(tree, pkgs)
 	if err != nil {
 		fmt.Fprintf(stderr, "teardown render: %v\n", err)
-		return exitBadInput
+		return cli.ExitBadInput
 	}
 	outputs, gdiags := tree.Generate(selected, srctree.StagedOrSource)
 	diags = append(diags, gdiags...)
 	if diags.HasErrors() {
-		return report(stderr, diags)
+		return cli.Report(stderr, diags)
 	}
 	writeRender(stdout, outputs)
-	return report(stderr, diags)
+	return cli.Report(stderr, diags)
 }
 
 // writeRender prints the outputs: per package and script the blocks as dh_teardown would

@@ -6,79 +6,62 @@ package review
 import (
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 
-	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
-	"github.com/dh-teardown/dh-teardown/maintscript"
+	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
+	"github.com/dh-teardown/dh-teardown/dh/internal/explain"
 )
 
-// Exit statuses of the teardown command.
-const (
-	exitOK       = 0
-	exitBadInput = 1
-	exitUsage    = 2
-)
+// command is one subcommand of teardown.
+type command struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) int
+}
 
-var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	"render":  render,
-	"explain": explainCmd,
-	"audit":   auditCmd,
-	"check":   checkCmd,
+// commands are teardown's subcommands, in the order its help lists them.
+var commands = []command{
+	{"render", "print what dh_teardown would generate for a source tree", render},
+	{"explain", "show what the generated code does in one dpkg transition", explain.Command},
+	{"audit", "find the init scripts of a system that could be multiuser", auditCmd},
+	{"check", "find what an old .deb ships that a new one drops, and whether it is handled", checkCmd},
 }
 
 // Main runs the teardown command with args (without the program name) and returns its exit
-// status.
+// status: "teardown --help" (or "help"), "teardown --version", "teardown help COMMAND" (the
+// same as "teardown COMMAND --help") or "teardown COMMAND [options]".
 func Main(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
+		return cli.ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(stdout)
+		return cli.ExitOK
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return cli.ExitOK
 		}
-		return exitOK
+		args = []string{args[1], "--help"}
+	case "-version", "--version":
+		cli.PrintVersion(stdout, "teardown")
+		return cli.ExitOK
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "teardown: unknown command %q\n", args[0])
-		usage(stderr)
-		return exitUsage
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
 	}
-	return cmd(args[1:], stdout, stderr)
+	fmt.Fprintf(stderr, "teardown: unknown command %q\n", args[0])
+	usage(stderr)
+	return cli.ExitUsage
 }
 
+// usage prints teardown's synopsis and its commands.
 func usage(w io.Writer) {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	fmt.Fprintln(w, "usage: teardown COMMAND [options]\n       teardown --version\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	sort.Strings(names)
-	fmt.Fprintf(w, "usage: teardown COMMAND [options]\ncommands: %s\n", strings.Join(names, ", "))
-}
-
-// report prints every diagnostic to w and returns exitBadInput when one is an error.
-func report(w io.Writer, diags maintscript.Diagnostics) int {
-	return srctree.Report(w, "", diags)
-}
-
-// multiFlag is a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-// selectPackages returns the packages named, checked against debian/control, or all of them.
-func selectPackages(tree *srctree.Tree, names []string) ([]string, error) {
-	if len(names) == 0 {
-		var all []string
-		for _, p := range tree.Source.Packages {
-			all = append(all, p.Name)
-		}
-		return all, nil
-	}
-	for _, n := range names {
-		if tree.Source.Package(n) == nil {
-			return nil, fmt.Errorf("package %q is not in debian/control", n)
-		}
-	}
-	return names, nil
+	fmt.Fprintln(w, "\nRun 'teardown COMMAND --help' for a command's options; see teardown(1).")
 }

@@ -135,18 +135,30 @@ func (t *Tree) Declarations(pkg string) (*maintscript.Declarations, maintscript.
 
 // initScript finds the init script name of pkg.
 func (t *Tree) initScript(pkg, name string, from ScriptSource) (maintscript.InitScript, bool, error) {
-	candidates := []string{StagedInitScript(pkg, name)}
 	if from == StagedOrSource {
 		if _, err := os.Stat(t.Path("debian/" + pkg)); errors.Is(err, fs.ErrNotExist) {
-			candidates = []string{"debian/" + pkg + "." + name + ".init"}
-			if name == pkg {
-				candidates = append(candidates, "debian/"+pkg+".init")
-				if t.isMain(pkg) {
-					candidates = append(candidates, "debian/init")
-				}
-			}
+			return t.SourceInitScript(pkg, name)
 		}
 	}
+	return t.readFirst(name, StagedInitScript(pkg, name))
+}
+
+// SourceInitScript reads the init script name of pkg as debian/ holds it, before
+// dh_installinit stages it (and dh_teardown rewrites the staged copy): debian/PKG.NAME.init,
+// or for the package's own name debian/PKG.init and, for the first package, debian/init.
+func (t *Tree) SourceInitScript(pkg, name string) (maintscript.InitScript, bool, error) {
+	candidates := []string{"debian/" + pkg + "." + name + ".init"}
+	if name == pkg {
+		candidates = append(candidates, "debian/"+pkg+".init")
+		if t.isMain(pkg) {
+			candidates = append(candidates, "debian/init")
+		}
+	}
+	return t.readFirst(name, candidates...)
+}
+
+// readFirst reads the init script name from the first of the files that exists.
+func (t *Tree) readFirst(name string, candidates ...string) (maintscript.InitScript, bool, error) {
 	for _, c := range candidates {
 		data, err := debhelper.ReadFile(t.Path(c))
 		switch {

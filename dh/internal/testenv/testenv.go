@@ -71,13 +71,19 @@ func RequireFile(t testing.TB, path, what string) {
 // set, a version), so that a stale entry is rebuilt rather than trusted.
 func CacheDir(t testing.TB, name string) string {
 	t.Helper()
-	base := os.Getenv("DH_TEARDOWN_TEST_CACHE")
-	if base == "" {
-		base = "/var/cache/dh-teardown-tests"
-	}
-	dir := base + "/" + name
+	dir := CachePath(name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatalf("testenv: cache: %v", err)
 	}
 	return dir
+}
+
+// CachePath is the directory CacheDir returns, for programs that are not tests (make bench
+// reuses the booted suites' machine images); it does not create it.
+func CachePath(name string) string {
+	base := os.Getenv("DH_TEARDOWN_TEST_CACHE")
+	if base == "" {
+		base = "/var/cache/dh-teardown-tests"
+	}
+	return base + "/" + name
 }

@@ -1,0 +1,144 @@
+//go:build integration
+
+package booted
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
+)
+
+// The packages the scenarios install: examples/hello 1.0, 1.1 and 2.0 and the generated
+// source lcpol (one package per upgrade policy of the drop-in, dh/internal/bench/trees) at
+// 1.0 and 2.0, each built once per test binary with dpkg-buildpackage and the dh-teardown
+// commands of this checkout, with failure hooks in every maintainer script. TestMain starts
+// the builds, so that they run on the host while the machines boot.
+
+var (
+	workDir string
+	builds  = map[string]*build{}
+)
+
+// build is one source tree being built.
+type build struct {
+	done chan struct{}
+	debs map[string]string
+	err  error
+}
+
+// source is a tree the scenarios use: a function writing it into an empty directory, its
+// version, and the packages that get failure hooks.
+type source struct {
+	write   func(dir string) error
+	version string
+	pkgs    []string
+}
+
+// sources are the trees the scenarios use, by name.
+var sources = map[string]source{}
+
+func init() {
+	for _, v := range []string{"1.0", "1.1", "2.0"} {
+		sources["hello "+v] = source{func(dir string) error { return copyExample("examples/hello/"+v, dir) }, v, []string{"hello"}}
+	}
+	var policyPkgs []string
+	for _, p := range trees.Policies {
+		policyPkgs = append(policyPkgs, trees.PolicyPackage(p))
+	}
+	for _, v := range []string{"1.0", "2.0"} {
+		sources["lcpol "+v] = source{func(dir string) error { return trees.Write(dir, trees.PolicySource(v)) }, v, policyPkgs}
+	}
+}
+
+// copyExample copies the checkout's tree at rel into dir.
+func copyExample(rel, dir string) error {
+	root, err := debbuild.RepoRoot()
+	if err != nil {
+		return err
+	}
+	return debbuild.CopyTree(filepath.Join(root, rel), dir)
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "booted-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "booted:", err)
+		os.Exit(1)
+	}
+	workDir = dir
+	for name := range sources {
+		builds[name] = &build{done: make(chan struct{})}
+	}
+	go buildAll()
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildAll stages the commands and builds every source, one after the other (the host's
+// cores are busy running the machines).
+func buildAll() {
+	stage := filepath.Join(workDir, "stage")
+	root, err := debbuild.RepoRoot()
+	if err == nil {
+		err = debbuild.Stage(root, stage)
+	}
+	if _, lookErr := exec.LookPath("dpkg-buildpackage"); err == nil && lookErr != nil {
+		err = lookErr
+	}
+	for name, src := range sources {
+		b := builds[name]
+		if err != nil {
+			b.err = err
+			close(b.done)
+			continue
+		}
+		dir := filepath.Join(workDir, "build", filepath.Base(name)+"-"+src.version, "src")
+		b.err = src.write(dir)
+		if b.err == nil {
+			b.err = debbuild.AddFailureHooks(dir, src.version, src.pkgs...)
+		}
+		if b.err == nil {
+			b.debs, b.err = debbuild.Build(stage, dir)
+		}
+		if b.err != nil {
+			b.err = fmt.Errorf("build %s: %w", name, b.err)
+		}
+		close(b.done)
+	}
+}
+
+// deb waits for the source's build and returns the .deb of pkg.
+func deb(t testing.TB, source, pkg string) string {
+	t.Helper()
+	b := builds[source]
+	if b == nil {
+		t.Fatalf("no source %q", source)
+	}
+	<-b.done
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	p, ok := b.debs[pkg]
+	if !ok {
+		t.Fatalf("%s built no package %s", source, pkg)
+	}
+	return p
+}
+
+// hello returns the .deb of examples/hello at version.
+func hello(t testing.TB, version string) string {
+	t.Helper()
+	return deb(t, "hello "+version, "hello")
+}
+
+// policyDeb returns the .deb of lcpol's package for the upgrade policy at version.
+func policyDeb(t testing.TB, version, policy string) string {
+	t.Helper()
+	return deb(t, "lcpol "+version, trees.PolicyPackage(policy))
+}
