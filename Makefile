@@ -22,9 +22,12 @@ DEB_DEPS := debhelper dpkg-dev lintian shellcheck devscripts dash fakeroot build
 
 all: build
 
+# CGO_ENABLED=0: no libc linked in (net and os/user, pulled in by dependencies, fall back to
+# pure Go; the commands look up neither hosts nor users): each run starts ~1 ms sooner and
+# peaks 1.3 MB lower (see BENCHMARKS.md).
 build:
 	@mkdir -p bin
-	$(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)' -o bin/ $(addprefix ./dh/cmd/,$(COMMANDS))
+	CGO_ENABLED=0 $(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)' -o bin/ $(addprefix ./dh/cmd/,$(COMMANDS))
 
 # Install the Debian packages above when one is missing (needs root, as the tests do).
 deps:
@@ -34,6 +37,10 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_DEPS) >/dev/null; \
 	fi
+
+# Go modules of their own inside the checkout (examples that import the library as another
+# project would); make test checks and tests each as it does the main one.
+MODULES := $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
 
 # make test: everything CI runs, as root with CI=true (every suite must run; a skip fails):
 # static checks, the hermetic tier as an ordinary user (.ci/hermetic), then every suite
@@ -45,6 +52,8 @@ test: deps build
 	$(GO) vet -tags integration ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) mod tidy -diff
+	@for m in $(MODULES); do echo "module $$m: go vet, go mod tidy -diff"; \
+		(cd $$m && $(GO) vet ./... && $(GO) mod tidy -diff) || exit 1; done
 	GO=$(GO) .ci/hermetic
 	set -o pipefail; CI=true $(GO) test -count=1 -json -tags integration -timeout 60m ./... | \
 		$(GO) run .ci/testsummary.go -noskip

@@ -401,12 +401,12 @@ func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
 		}
 		conffiles = append(conffiles, c)
 	}
-	stateDir := StateDir + "/" + g.pkg + "_" + d.Name
+	records := stateDir + "/" + g.pkg + "_" + d.Name
 	service := d.Name + ".service"
 	data := templates.RemovedDaemon{Name: d.Name, InitScript: initScript, RemovedIn: d.RemovedIn, Conffiles: conffiles, PriorVersion: d.RemovedIn + "~",
-		Service: service, StateDir: stateDir, InitRecord: stateDir + "/init"}
+		Service: service, StateDir: records, InitRecord: records + "/init"}
 	for _, u := range stopOrder(append([]string{service}, d.Units...)) {
-		data.Units = append(data.Units, templates.Unit{Name: u, Record: stateDir + "/" + u, Files: unitFiles(u)})
+		data.Units = append(data.Units, templates.Unit{Name: u, Record: records + "/" + u, Files: unitFiles(u)})
 	}
 	if d.ReplacedBy != "" {
 		unit := d.ReplacedBy + ".service"
@@ -417,22 +417,22 @@ func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
 	}
 }
 
-// StateDir is where the generated preinst of a package records which daemons and units of the
+// stateDir is where the generated preinst of a package records which daemons and units of the
 // daemons it no longer ships it stopped, in PKG_NAME/ (a package name has no "_"), which the
 // postinst or the postrm removes: under /run, so that a record never outlives the processes it
 // describes (a reboot clears both), and in a directory of its own, not /run/PKG, which may be a
 // daemon's RuntimeDirectory that systemd removes when it stops the daemon.
-const StateDir = "/run/dh-teardown"
+const stateDir = "/run/dh-teardown"
 
-// UnitDirs are the directories systemd loads system unit files from (administrator,
+// unitDirs are the directories systemd loads system unit files from (administrator,
 // runtime, packages before and after the /usr merge). A unit whose file is in none of them is
 // gone from the system; one whose file is still in one of them moved to another package (or is
 // the administrator's own) and is left alone.
-var UnitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"}
+var unitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"}
 
 func unitFiles(unit string) []string {
-	files := make([]string, len(UnitDirs))
-	for i, d := range UnitDirs {
+	files := make([]string, len(unitDirs))
+	for i, d := range unitDirs {
 		files[i] = d + "/" + unit
 	}
 	return files

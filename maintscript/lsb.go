@@ -4,67 +4,63 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
-// LSBHeader is the "### BEGIN INIT INFO" block of an init script.
+// LSBHeader is the "### BEGIN INIT INFO" block of an init script, as update-rc.d reads it.
 type LSBHeader struct {
 	// DefaultStart and DefaultStop are the runlevels of those keywords, as written.
 	DefaultStart, DefaultStop []string
-	// StopLine is the 1-based line of Default-Stop, 0 when absent; StartLine likewise.
+	// StartLine and StopLine are the 1-based lines of Default-Start and Default-Stop, 0 when
+	// absent.
 	StartLine, StopLine int
+	// EndLine is the line of "### END INIT INFO", 0 when the header is not closed.
+	EndLine int
+	// More reports a second "### BEGIN INIT INFO" after the header, which update-rc.d
+	// ignores.
+	More bool
 }
 
-const (
-	lsbBegin = "### BEGIN INIT INFO"
-	lsbEnd   = "### END INIT INFO"
+var (
+	lsbBegin = regexp.MustCompile(`^### BEGIN INIT INFO\s*$`)
+	lsbEnd   = regexp.MustCompile(`^### END INIT INFO\s*$`)
+	lsbStart = regexp.MustCompile(`^# Default-Start:\s*(\S?.*)$`)
+	lsbStop  = regexp.MustCompile(`^# Default-Stop:\s*(\S?.*)$`)
 )
 
-// ParseLSBHeader finds and parses the LSB header of an init script.
+// ParseLSBHeader finds and parses the LSB header of an init script exactly as update-rc.d's
+// parse_def_start_stop does, since the links it makes are what the header means: from the
+// first line "### BEGIN INIT INFO" to the first "### END INIT INFO" (or the end of the
+// script), the lines "# Default-Start:" and "# Default-Stop:" so written, the last of each
+// counting. A script without a header is an error.
 func ParseLSBHeader(script []byte) (*LSBHeader, error) {
-	lines := strings.Split(string(script), "\n")
-	h := &LSBHeader{}
-	in, found := false, false
-	for i, line := range lines {
-		trimmed := strings.TrimSpace(line)
+	var h *LSBHeader
+	for i, line := range strings.Split(string(script), "\n") {
 		switch {
-		case trimmed == lsbBegin:
-			if found {
-				return nil, fmt.Errorf("line %d: a second %q", i+1, lsbBegin)
+		case h == nil:
+			if lsbBegin.MatchString(line) {
+				h = &LSBHeader{}
 			}
-			in, found = true, true
-		case trimmed == lsbEnd && in:
-			in = false
-		case in:
-			key, value, ok := lsbField(line)
-			if !ok {
-				continue
+		case h.EndLine > 0:
+			if lsbBegin.MatchString(line) {
+				h.More = true
 			}
-			switch key {
-			case "Default-Start":
-				h.DefaultStart, h.StartLine = strings.Fields(value), i+1
-			case "Default-Stop":
-				h.DefaultStop, h.StopLine = strings.Fields(value), i+1
+		case lsbEnd.MatchString(line):
+			h.EndLine = i + 1
+		default:
+			if m := lsbStart.FindStringSubmatch(line); m != nil {
+				h.DefaultStart, h.StartLine = strings.Fields(m[1]), i+1
+			}
+			if m := lsbStop.FindStringSubmatch(line); m != nil {
+				h.DefaultStop, h.StopLine = strings.Fields(m[1]), i+1
 			}
 		}
 	}
-	switch {
-	case !found:
-		return nil, errors.New("no LSB header (" + lsbBegin + ")")
-	case in:
-		return nil, errors.New("LSB header not closed by " + lsbEnd)
+	if h == nil {
+		return nil, errors.New("no LSB header (### BEGIN INIT INFO)")
 	}
 	return h, nil
-}
-
-// lsbField splits a header line "# Key: value".
-func lsbField(line string) (key, value string, ok bool) {
-	rest, ok := strings.CutPrefix(line, "#")
-	if !ok {
-		return "", "", false
-	}
-	key, value, ok = strings.Cut(rest, ":")
-	return strings.TrimSpace(key), value, ok
 }
 
 // IsRcS reports whether the script starts in the single-user boot runlevel S.
@@ -87,13 +83,16 @@ const MultiuserStop = "1"
 // an error.
 func MakeMultiuser(script []byte) ([]byte, error) {
 	h, err := ParseLSBHeader(script)
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if h.IsRcS() {
+	case h.EndLine == 0:
+		return nil, errors.New("LSB header not closed by ### END INIT INFO")
+	case h.More:
+		return nil, errors.New("a second LSB header (### BEGIN INIT INFO) after the first")
+	case h.IsRcS():
 		return nil, fmt.Errorf("line %d: an rcS script (Default-Start: %s) runs once at boot and cannot be multiuser", h.StartLine, strings.Join(h.DefaultStart, " "))
-	}
-	if h.StartLine == 0 {
+	case h.StartLine == 0:
 		return nil, errors.New("LSB header has no Default-Start")
 	}
 	lines := bytes.SplitAfter(script, []byte("\n"))

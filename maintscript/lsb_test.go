@@ -61,3 +61,22 @@ func TestMakeMultiuserRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestParseLSBHeaderAsUpdateRcd holds the parser to update-rc.d's parse_def_start_stop: only
+// lines so written count, the first header counts, an unclosed header is read to the end.
+func TestParseLSBHeaderAsUpdateRcd(t *testing.T) {
+	h, err := ParseLSBHeader([]byte("#!/bin/sh\n### BEGIN INIT INFO\r\n#Default-Start: 2\n# default-stop: 0 6\n# Default-Stop:\t0 1 6\r\n"))
+	require.NoError(t, err)
+	assert.Nil(t, h.DefaultStart, "update-rc.d wants \"# Default-Start:\"")
+	assert.Equal(t, []string{"0", "1", "6"}, h.DefaultStop, "the field's name is case-sensitive; CRLF and tabs are blanks")
+	assert.Equal(t, 5, h.StopLine)
+	assert.Zero(t, h.EndLine, "not closed")
+
+	h, err = ParseLSBHeader([]byte(hellodInit + strings.Replace(hellodInit, "0 1 6", "1", 1)))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"0", "1", "6"}, h.DefaultStop, "the first header counts")
+	assert.True(t, h.More)
+
+	_, err = ParseLSBHeader([]byte("#!/bin/sh\n  ### BEGIN INIT INFO\n# Default-Stop: 1\n### END INIT INFO\n"))
+	assert.EqualError(t, err, "no LSB header (### BEGIN INIT INFO)", "update-rc.d wants the marker at the start of the line")
+}

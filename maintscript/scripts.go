@@ -9,6 +9,7 @@ import (
 // Script is one of the four maintainer scripts. Its zero value is invalid.
 type Script int
 
+// The maintainer scripts.
 const (
 	Preinst Script = iota + 1
 	Postinst

@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"text/template/parse"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,5 +90,70 @@ func TestHostileValuesStayQuoted(t *testing.T) {
 		stripped := strings.ReplaceAll(out, Quote(evil), "")
 		stripped = strings.ReplaceAll(stripped, Quote("/etc/init.d/"+evil), "")
 		assert.NotContains(t, stripped, "pwned", "%s leaks a value unquoted:\n%s", name, out)
+	}
+}
+
+// builtins are text/template's own functions, which need no allow-list.
+var builtins = map[string]bool{"and": true, "or": true, "not": true, "len": true, "index": true, "slice": true,
+	"print": true, "printf": true, "println": true, "eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
+	"call": true, "html": true, "js": true, "urlquery": true}
+
+// TestFuncMapIsWhatTemplatesCall holds the function map to the snippets: every allow-listed
+// sprig function is called by some snippet, and no snippet calls a function outside the map
+// (or text/template's own).
+func TestFuncMapIsWhatTemplatesCall(t *testing.T) {
+	used := map[string]bool{}
+	for _, tmpl := range set.Templates() {
+		if tmpl.Tree != nil {
+			calledIn(tmpl.Tree.Root, used)
+		}
+	}
+	m := funcMap()
+	for name := range used {
+		assert.True(t, builtins[name] || m[name] != nil, "a snippet calls %q, which is not in the function map", name)
+	}
+	for _, name := range sprigAllowed {
+		assert.True(t, used[name], "sprig's %q is allow-listed but no snippet calls it", name)
+	}
+	assert.True(t, used["shquote"], "the walk finds function calls")
+}
+
+// calledIn adds the names of the functions called in node to used.
+func calledIn(node parse.Node, used map[string]bool) {
+	switch n := node.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				calledIn(c, used)
+			}
+		}
+	case *parse.ActionNode:
+		calledIn(n.Pipe, used)
+	case *parse.IfNode:
+		calledIn(&n.BranchNode, used)
+	case *parse.RangeNode:
+		calledIn(&n.BranchNode, used)
+	case *parse.WithNode:
+		calledIn(&n.BranchNode, used)
+	case *parse.BranchNode:
+		calledIn(n.Pipe, used)
+		calledIn(n.List, used)
+		calledIn(n.ElseList, used)
+	case *parse.TemplateNode:
+		calledIn(n.Pipe, used)
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				calledIn(c, used)
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			calledIn(a, used)
+		}
+	case *parse.IdentifierNode:
+		used[n.Ident] = true
+	case *parse.ChainNode:
+		calledIn(n.Node, used)
 	}
 }

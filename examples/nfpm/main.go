@@ -1,44 +1,42 @@
 // Command nfpm shows how a packaging tool that does not use debhelper gets dh-teardown's
-// maintainer-script code from the maintscript library: for one daemon package it writes the
-// maintainer scripts and an nfpm.yaml that nfpm (https://nfpm.goreleaser.com) turns into a
-// .deb.
+// maintainer-script code from the maintscript library, and builds the package with nfpm's own
+// Go API (https://nfpm.goreleaser.com): for one daemon package it renders the maintainer
+// scripts and the init script to ship, and has nfpm's deb packager write the .deb.
 //
 // Usage:
 //
-//	go run ./examples/nfpm -package hello -version 2.0 -daemon hellod -init hellod.init \
+//	go run . -package hello -version 2.0 -daemon hellod -init hellod.init \
 //	    -declarations hello.teardown [-file SRC=DST]... [-maintainer WHO] -out DIR
-//	cd DIR && nfpm package --packager deb --config nfpm.yaml
 //
 // -declarations is a declaration file as debian/PKG.teardown would hold it (Daemon and Info
-// stanzas, docs/declarations.md); -daemon and -init name the daemon the package ships and its init
-// script. Into DIR it writes:
-//
-//   - preinst, postinst, prerm, postrm: the whole scripts, for the scripts that have code;
-//   - etc/init.d/NAME: the init script to ship, rewritten to Default-Stop: 1 when the
-//     daemon is declared multiuser;
-//   - nfpm.yaml: the package, with the init script as a config file (a conffile, mode 0755),
-//     each -file (with the source file's permissions), and the scripts; version_schema "none" keeps the version as given, so that
-//     dpkg compares it with the declared ones exactly as the scripts do.
+// stanzas, docs/declarations.md); -daemon and -init name the daemon the package ships and its init script. Into DIR
+// it writes the maintainer scripts that have code (preinst, postinst, prerm, postrm: nfpm
+// reads scripts from files), etc/init.d/NAME (the init script to ship, rewritten to
+// Default-Stop: 1 when the daemon is declared multiuser) and PKG_VERSION_all.deb, whose path
+// it prints. The init script is a conffile (mode 0755), each -file keeps its source's
+// permissions; the version is kept as given (nfpm's version schema "none"), so that dpkg
+// compares it with the declared ones exactly as the scripts do.
 //
 // The notes of the library (what the scripts do not show) go to standard output, problems to
 // standard error with exit status 1; usage errors exit 2.
 //
 // The scripts hold dh-teardown's code for the declarations and, for the daemon the package
 // ships, the registration, start, restart on upgrade and stop on removal that debhelper's
-// dh_installinit would add (see maintscript.Render).
+// dh_installinit would add (see maintscript.Render and maintscript.InitOptions).
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"text/template"
+
+	"github.com/goreleaser/nfpm/v2"
+	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
+	"github.com/goreleaser/nfpm/v2/files"
 
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
@@ -51,7 +49,7 @@ func main() {
 }
 
 // fileFlag is a repeatable SRC=DST flag.
-type fileFlag []content
+type fileFlag []*files.Content
 
 func (f *fileFlag) String() string { return fmt.Sprint(*f) }
 func (f *fileFlag) Set(v string) error {
@@ -59,181 +57,152 @@ func (f *fileFlag) Set(v string) error {
 	if !ok || src == "" || !strings.HasPrefix(dst, "/") {
 		return errors.New("want SRC=DST with an absolute DST")
 	}
-	abs, err := filepath.Abs(src)
+	info, err := os.Stat(src)
 	if err != nil {
 		return err
 	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		return err
-	}
-	*f = append(*f, content{Src: abs, Dst: dst, Mode: fmt.Sprintf("%#o", info.Mode().Perm())})
+	*f = append(*f, &files.Content{Source: src, Destination: dst, FileInfo: &files.ContentFileInfo{Mode: info.Mode().Perm()}})
 	return nil
 }
 
-// content is one entry of nfpm.yaml's contents.
-type content struct {
-	Src, Dst, Type, Mode string
+// build is what the program is asked to build.
+type build struct {
+	name, version, daemon, initFile, declFile, maintainer, out string
+	files                                                      []*files.Content
 }
-
-// manifest is what run writes: the nfpm.yaml's fields.
-type manifest struct {
-	Package, Version, Maintainer string
-	Contents                     []content
-	// Scripts maps nfpm's script keys (preinstall, ...) to the files in the output directory.
-	Scripts map[string]string
-}
-
-// nfpmKeys are nfpm's names of the Debian maintainer scripts.
-var nfpmKeys = map[string]string{"preinst": "preinstall", "postinst": "postinstall", "prerm": "preremove", "postrm": "postremove"}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("nfpm-teardown", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	pkg := fl.String("package", "", "the binary package's name")
-	version := fl.String("version", "", "the version being built (a Debian version)")
-	daemon := fl.String("daemon", "", "the init script name of the daemon the package ships")
-	initFile := fl.String("init", "", "the daemon's init script")
-	declFile := fl.String("declarations", "", "the declaration file")
-	maintainer := fl.String("maintainer", "nobody <nobody@example.org>", "the Maintainer field")
-	out := fl.String("out", "", "the directory to write into")
-	var files fileFlag
-	fl.Var(&files, "file", "another file of the package, SRC=DST (repeatable)")
+	var b build
+	fl.StringVar(&b.name, "package", "", "the binary package's name")
+	fl.StringVar(&b.version, "version", "", "the version being built (a Debian version)")
+	fl.StringVar(&b.daemon, "daemon", "", "the init script name of the daemon the package ships")
+	fl.StringVar(&b.initFile, "init", "", "the daemon's init script")
+	fl.StringVar(&b.declFile, "declarations", "", "the declaration file")
+	fl.StringVar(&b.maintainer, "maintainer", "nobody <nobody@example.org>", "the Maintainer field")
+	fl.StringVar(&b.out, "out", "", "the directory to write into")
+	fl.Var((*fileFlag)(&b.files), "file", "another file of the package, SRC=DST (repeatable)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() != 0 || *pkg == "" || *version == "" || *daemon == "" || *initFile == "" || *declFile == "" || *out == "" {
+	if fl.NArg() != 0 || b.name == "" || b.version == "" || b.daemon == "" || b.initFile == "" || b.declFile == "" || b.out == "" {
 		fmt.Fprintln(stderr, "usage: nfpm-teardown -package PKG -version V -daemon NAME -init FILE -declarations FILE [-file SRC=DST]... -out DIR")
 		return 2
 	}
-	m, notes, err := generate(*pkg, *version, *daemon, *initFile, *declFile, *out)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	deb, notes, err := b.run()
+	var diags maintscript.Diagnostics
+	switch {
+	case errors.As(err, &diags):
+		diags.Fprint(stderr, "nfpm-teardown: ")
 		return 1
-	}
-	m.Maintainer = *maintainer
-	m.Contents = append(m.Contents, files...)
-	if err := writeManifest(filepath.Join(*out, "nfpm.yaml"), m); err != nil {
-		fmt.Fprintln(stderr, err)
+	case err != nil:
+		fmt.Fprintln(stderr, "nfpm-teardown:", err)
 		return 1
 	}
 	for _, n := range notes {
 		fmt.Fprintf(stdout, "%s: %s\n", n.Subject, n.Text)
 	}
+	fmt.Fprintln(stdout, deb)
 	return 0
 }
 
-// generate reads the inputs, renders the scripts with the library and writes them and the
-// init script into out.
-func generate(pkg, version, daemon, initFile, declFile, out string) (*manifest, []maintscript.Note, error) {
-	decls, err := os.ReadFile(declFile)
+// run renders the scripts with the library, writes them and the init script into b.out,
+// and builds the .deb there with nfpm; it returns the .deb's path and the library's notes.
+func (b *build) run() (string, []maintscript.Note, error) {
+	decls, err := os.ReadFile(b.declFile)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, err
 	}
-	script, err := os.ReadFile(initFile)
+	script, err := os.ReadFile(b.initFile)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, err
 	}
-	parsed, diags := maintscript.ParseDeclarations(declFile, decls)
+	parsed, diags := maintscript.ParseDeclarations(b.declFile, decls)
 	if diags.HasErrors() {
-		return nil, nil, diags
+		return "", nil, diags
 	}
 	// The daemon the package ships gets debhelper's ordinary init handling (update-rc.d,
 	// start on install, restart on upgrade, stop on remove) next to the declarations' code.
-	in := maintscript.Package{
-		Name:         pkg,
-		Version:      version,
+	res, diags := maintscript.Render(maintscript.Package{
+		Name:         b.name,
+		Version:      b.version,
 		Declarations: parsed,
-		InitScripts: []maintscript.InitScript{{Name: daemon, File: initFile, Content: script,
+		InitScripts: []maintscript.InitScript{{Name: b.daemon, File: b.initFile, Content: script,
 			Init: &maintscript.InitOptions{OnUpgrade: maintscript.Restart, SkipSystemdNative: true}}},
-	}
-	res, diags := maintscript.Render(in, tool)
+	}, tool)
 	if diags.HasErrors() {
-		return nil, nil, diags
+		return "", nil, diags
 	}
-	m := &manifest{Package: pkg, Version: version, Scripts: map[string]string{}}
+
+	info := &nfpm.Info{
+		Name:          b.name,
+		Arch:          "all",
+		Platform:      "linux",
+		Version:       b.version,
+		VersionSchema: "none",
+		Section:       "misc",
+		Priority:      "optional",
+		Maintainer:    b.maintainer,
+		Description:   b.name + ", packaged with nfpm and dh-teardown's maintainer scripts",
+	}
 	for _, s := range res.InitScripts {
-		initPath := filepath.Join("etc", "init.d", s.Name)
-		if err := write(out, initPath, s.Content, 0o755); err != nil {
-			return nil, nil, err
+		path := filepath.Join(b.out, "etc", "init.d", s.Name)
+		if err := write(path, s.Content); err != nil {
+			return "", nil, err
 		}
-		m.Contents = append(m.Contents, content{Src: "./" + initPath, Dst: "/" + initPath, Type: "config", Mode: "0755"})
+		info.Contents = append(info.Contents, &files.Content{Source: path, Destination: "/etc/init.d/" + s.Name,
+			Type: files.TypeConfig, FileInfo: &files.ContentFileInfo{Mode: 0o755}})
 	}
-	for _, s := range maintscript.AllScripts() {
-		text := res.Scripts.Get(s)
-		if text == "" {
-			continue
+	info.Contents = append(info.Contents, b.files...)
+	for _, s := range []struct {
+		script maintscript.Script
+		field  *string
+	}{
+		{maintscript.Preinst, &info.Scripts.PreInstall},
+		{maintscript.Postinst, &info.Scripts.PostInstall},
+		{maintscript.Prerm, &info.Scripts.PreRemove},
+		{maintscript.Postrm, &info.Scripts.PostRemove},
+	} {
+		if text := res.Scripts.Get(s.script); text != "" {
+			*s.field = filepath.Join(b.out, s.script.String())
+			if err := write(*s.field, []byte(text)); err != nil {
+				return "", nil, err
+			}
 		}
-		if err := write(out, s.String(), []byte(text), 0o755); err != nil {
-			return nil, nil, err
-		}
-		m.Scripts[nfpmKeys[s.String()]] = "./" + s.String()
 	}
-	return m, res.Notes, nil
+	deb, err := packageDeb(info, b.out)
+	return deb, res.Notes, err
 }
 
-func write(dir, rel string, data []byte, mode os.FileMode) error {
-	p := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+// packageDeb builds info's .deb in dir with nfpm's deb packager.
+func packageDeb(info *nfpm.Info, dir string) (string, error) {
+	info = nfpm.WithDefaults(info)
+	if err := nfpm.PrepareForPackager(info, "deb"); err != nil {
+		return "", err
+	}
+	packager, err := nfpm.Get("deb")
+	if err != nil {
+		return "", err
+	}
+	target := filepath.Join(dir, packager.ConventionalFileName(info))
+	f, err := os.Create(target)
+	if err != nil {
+		return "", err
+	}
+	info.Target = target
+	if err := packager.Package(info, f); err != nil {
+		f.Close()
+		os.Remove(target)
+		return "", fmt.Errorf("nfpm: %w", err)
+	}
+	return target, f.Close()
+}
+
+// write writes an executable file (a script), making its directory.
+func write(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(p, data, mode)
-}
-
-// manifestTemplate is nfpm.yaml; every value is written as a JSON string, which YAML reads
-// as the same string.
-var manifestTemplate = template.Must(template.New("nfpm.yaml").Option("missingkey=error").Funcs(template.FuncMap{
-	"q":    jsonString,
-	"keys": sortedKeys,
-}).Parse(`name: {{ q .Package }}
-arch: all
-platform: linux
-version: {{ q .Version }}
-version_schema: none
-section: misc
-priority: optional
-maintainer: {{ q .Maintainer }}
-description: {{ q (printf "%s, packaged with nfpm and dh-teardown's maintainer scripts" .Package) }}
-contents:
-{{- range .Contents }}
-  - src: {{ q .Src }}
-    dst: {{ q .Dst }}
-{{- if .Type }}
-    type: {{ q .Type }}
-{{- end }}
-    file_info:
-      mode: {{ .Mode }}
-{{- end }}
-{{- if .Scripts }}
-scripts:
-{{- range $key := keys .Scripts }}
-  {{ $key }}: {{ q (index $.Scripts $key) }}
-{{- end }}
-{{- end }}
-`))
-
-// jsonString quotes s as a JSON string, without escaping HTML characters.
-func jsonString(s string) (string, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n"), err
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func writeManifest(path string, m *manifest) error {
-	var b strings.Builder
-	if err := manifestTemplate.Execute(&b, m); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return os.WriteFile(path, data, 0o755)
 }

@@ -1,28 +1,23 @@
-//go:build integration
-
 package main
 
 import (
+	"archive/tar"
 	"bytes"
-	"context"
-	"fmt"
+	"errors"
+	"io"
 	"os"
-	"os/exec"
+	"path"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pault.ag/go/debian/deb"
 
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
 )
-
-// nfpmModule is the nfpm the test installs; it is not a dependency of this module.
-const nfpmModule = "github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.41.1"
 
 // The example inputs: hello 2.0 ships hellod (multiuser since 1.1) and no longer ships
 // hello-legacyd, which 1.0 shipped.
@@ -31,8 +26,8 @@ const (
 	tree2 = "../hello/2.0"
 )
 
-// generateExample runs the program for hello 2.0 and returns its output directory.
-func generateExample(t *testing.T) string {
+// buildExample runs the program for hello 2.0 and returns the .deb it built.
+func buildExample(t *testing.T) string {
 	t.Helper()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -41,139 +36,63 @@ func generateExample(t *testing.T) string {
 		"-file", tree2 + "/hellod=/usr/sbin/hellod", "-out", out}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	assert.Contains(t, stdout.String(), `daemon "hellod": the LSB header of /etc/init.d/hellod now says Default-Stop: 1`)
-	return out
+	debPath := filepath.Join(out, "hello_2.0_all.deb")
+	assert.True(t, strings.HasSuffix(stdout.String(), debPath+"\n"), "it prints the .deb's path last:\n%s", stdout.String())
+	return debPath
 }
 
-var (
-	nfpmOnce sync.Once
-	nfpmPath string // "" when nfpm could not be installed
-	nfpmLog  string
-)
-
-// nfpmBinary installs nfpm into a temporary GOBIN, once per test binary, and returns its
-// path, or "" and why not when it cannot be installed (no access to the Go module proxy);
-// under CI=true that fails the test instead, so that CI always builds with the real nfpm.
-func nfpmBinary(t *testing.T) (string, string) {
-	nfpmOnce.Do(func() {
-		gobin, err := os.MkdirTemp("", "nfpm-gobin-")
-		if err != nil {
-			nfpmLog = err.Error()
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		install := exec.CommandContext(ctx, "go", "install", nfpmModule)
-		install.Dir = gobin
-		install.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=")
-		if log, err := install.CombinedOutput(); err != nil {
-			nfpmLog = fmt.Sprintf("%v\n%s", err, log)
-			return
-		}
-		nfpmPath = filepath.Join(gobin, "nfpm")
-	})
-	if nfpmPath == "" && os.Getenv("CI") == "true" {
-		t.Fatalf("cannot install %s (CI=true: no fallback to dpkg-deb): %s", nfpmModule, nfpmLog)
-	}
-	return nfpmPath, nfpmLog
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if nfpmPath != "" {
-		os.RemoveAll(filepath.Dir(nfpmPath))
-	}
-	os.Exit(code)
-}
-
-// buildDeb builds the .deb of the program's output with nfpm or, when nfpm cannot be
-// installed, with dpkg-deb from the same file list, as nfpm lays it out.
-func buildDeb(t *testing.T, out string) string {
+// readDeb reads a .deb (with pault.ag/go/debian's reader, no Debian tool needed) into a
+// simulated package: its maintainer scripts, files and conffiles.
+func readDeb(t *testing.T, file string) simulate.Package {
 	t.Helper()
-	nfpm, why := nfpmBinary(t)
-	if nfpm == "" {
-		t.Logf("cannot install %s, building with dpkg-deb instead: %s", nfpmModule, why)
-		return dpkgDeb(t, out)
-	}
-	cmd := exec.Command(nfpm, "package", "--packager", "deb", "--config", "nfpm.yaml", "--target", out+"/hello.deb")
-	cmd.Dir = out
-	log, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", log)
-	return filepath.Join(out, "hello.deb")
-}
-
-// dpkgDeb builds what nfpm.yaml describes with dpkg-deb, from the manifest generate returns.
-func dpkgDeb(t *testing.T, out string) string {
-	t.Helper()
-	m, _, err := generate("hello", "2.0", "hellod", tree2+"/debian/hello.hellod.init", tree2+"/debian/hello.teardown", out)
+	d, closer, err := deb.LoadFile(file)
 	require.NoError(t, err)
-	staging := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(staging, "DEBIAN"), 0o755))
-	control := "Package: hello\nVersion: 2.0\nArchitecture: all\nMaintainer: nobody <nobody@example.org>\nDescription: hello\n"
-	require.NoError(t, os.WriteFile(filepath.Join(staging, "DEBIAN", "control"), []byte(control), 0o644))
-	var conffiles []string
-	hellod, err := filepath.Abs(tree2 + "/hellod")
-	require.NoError(t, err)
-	for _, c := range append(m.Contents, content{Src: hellod, Dst: "/usr/sbin/hellod", Mode: "0755"}) {
-		src := c.Src
-		if !filepath.IsAbs(src) {
-			src = filepath.Join(out, src)
-		}
-		data, err := os.ReadFile(src)
-		require.NoError(t, err)
-		mode, err := strconv.ParseUint(c.Mode, 8, 32)
-		require.NoError(t, err)
-		require.NoError(t, write(staging, c.Dst, data, os.FileMode(mode)))
-		if c.Type == "config" {
-			conffiles = append(conffiles, c.Dst)
-		}
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(staging, "DEBIAN", "conffiles"), []byte(strings.Join(conffiles, "\n")+"\n"), 0o644))
-	for name := range nfpmKeys {
-		if data, err := os.ReadFile(filepath.Join(out, name)); err == nil {
-			require.NoError(t, write(staging, "DEBIAN/"+name, data, 0o755))
-		}
-	}
-	deb := filepath.Join(out, "hello.deb")
-	log, err := exec.Command("dpkg-deb", "--root-owner-group", "--build", staging, deb).CombinedOutput()
-	require.NoError(t, err, "%s", log)
-	return deb
-}
-
-// readDeb extracts a .deb into a simulated package: its maintainer scripts, files and
-// conffiles.
-func readDeb(t *testing.T, deb string) simulate.Package {
-	t.Helper()
-	dir := t.TempDir()
-	log, err := exec.Command("dpkg-deb", "-R", deb, dir).CombinedOutput()
-	require.NoError(t, err, "%s", log)
-	ctl, err := exec.Command("dpkg-deb", "-f", deb, "Package", "Version").Output()
-	require.NoError(t, err)
-	fields := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(ctl)), "\n") {
-		k, v, _ := strings.Cut(line, ": ")
-		fields[k] = v
-	}
-	pkg := simulate.Package{Name: fields["Package"], Version: fields["Version"], Scripts: map[string]string{}}
+	defer closer()
+	pkg := simulate.Package{Name: d.Control.Package, Version: d.Control.Version.String(), Scripts: map[string]string{}}
 	conffiles := map[string]bool{}
-	if data, err := os.ReadFile(filepath.Join(dir, "DEBIAN", "conffiles")); err == nil {
-		for _, c := range strings.Fields(string(data)) {
-			conffiles[c] = true
+	var control *deb.ArEntry
+	for name, member := range d.ArContent {
+		if strings.HasPrefix(name, "control.tar") {
+			control = member
 		}
 	}
-	for name := range nfpmKeys {
-		if data, err := os.ReadFile(filepath.Join(dir, "DEBIAN", name)); err == nil {
+	require.NotNil(t, control, "a control member")
+	_, err = control.Data.Seek(0, io.SeekStart)
+	require.NoError(t, err)
+	tr, closeControl, err := control.Tarfile()
+	require.NoError(t, err)
+	defer closeControl.Close()
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		data, err := io.ReadAll(tr)
+		require.NoError(t, err)
+		switch name := path.Base(h.Name); name {
+		case "conffiles":
+			for _, c := range strings.Fields(string(data)) {
+				conffiles[c] = true
+			}
+		case "preinst", "postinst", "prerm", "postrm":
 			pkg.Scripts[name] = string(data)
 		}
 	}
-	require.NoError(t, filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || strings.HasPrefix(p, filepath.Join(dir, "DEBIAN")) {
-			return err
+	for {
+		h, err := d.Data.Next()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		data, err := os.ReadFile(p)
-		rel := "/" + filepath.ToSlash(strings.TrimPrefix(p, dir+"/"))
-		pkg.Files = append(pkg.Files, simulate.File{Path: rel, Mode: info.Mode().Perm(), Content: string(data), Conffile: conffiles[rel]})
-		return err
-	}))
+		require.NoError(t, err)
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		data, err := io.ReadAll(d.Data)
+		require.NoError(t, err)
+		p := path.Clean("/" + h.Name)
+		pkg.Files = append(pkg.Files, simulate.File{Path: p, Mode: os.FileMode(h.Mode).Perm(), Content: string(data), Conffile: conffiles[p]})
+	}
 	return pkg
 }
 
@@ -213,19 +132,25 @@ func noUnknown(t *testing.T, tr *simulate.Trace) {
 }
 
 func TestNfpmPackageLifeCycle(t *testing.T) {
-	out := generateExample(t)
-	deb := buildDeb(t, out)
-	pkg := readDeb(t, deb)
+	debPath := buildExample(t)
+	pkg := readDeb(t, debPath)
 
 	// The .deb carries what the program wrote.
 	assert.Equal(t, "hello", pkg.Name)
 	assert.Equal(t, "2.0", pkg.Version)
 	for name, text := range pkg.Scripts {
-		written, err := os.ReadFile(filepath.Join(out, name))
+		written, err := os.ReadFile(filepath.Join(filepath.Dir(debPath), name))
 		require.NoError(t, err)
 		assert.Equal(t, string(written), text, name)
 	}
-	assert.ElementsMatch(t, []string{"preinst", "postinst", "prerm", "postrm"}, keys(pkg.Scripts))
+	var names []string
+	for name := range pkg.Scripts {
+		names = append(names, name)
+	}
+	assert.ElementsMatch(t, []string{"preinst", "postinst", "prerm", "postrm"}, names)
+	hellod := slices.IndexFunc(pkg.Files, func(f simulate.File) bool { return f.Path == "/usr/sbin/hellod" })
+	require.GreaterOrEqual(t, hellod, 0, "-file adds a file")
+	assert.Equal(t, os.FileMode(0o755), pkg.Files[hellod].Mode, "with its source's permissions")
 	var initScript simulate.File
 	for _, f := range pkg.Files {
 		if f.Path == "/etc/init.d/hellod" {
@@ -308,7 +233,9 @@ func TestBadInput(t *testing.T) {
 		{"missing declarations", []string{"-package", "hello", "-version", "2.0", "-daemon", "hellod", "-init", tree2 + "/debian/hello.hellod.init",
 			"-declarations", "nonexistent", "-out", t.TempDir()}, 1, "nonexistent"},
 		{"bad declarations", []string{"-package", "hello", "-version", "2.0", "-daemon", "hellod", "-init", tree2 + "/debian/hello.hellod.init",
-			"-declarations", decl, "-out", t.TempDir()}, 1, "bad.teardown:3"},
+			"-declarations", decl, "-out", t.TempDir()}, 1, "nfpm-teardown: " + decl + ":3"},
+		{"bad package name", []string{"-package", "Hello", "-version", "2.0", "-daemon", "hellod", "-init", tree2 + "/debian/hello.hellod.init",
+			"-declarations", tree2 + "/debian/hello.teardown", "-out", t.TempDir()}, 1, `package "Hello": not a valid package name`},
 		{"removed in the future", []string{"-package", "hello", "-version", "1.5", "-daemon", "hellod", "-init", tree2 + "/debian/hello.hellod.init",
 			"-declarations", tree2 + "/debian/hello.teardown", "-out", t.TempDir()}, 1, `Removed-In "2.0": newer than the version being built (1.5)`},
 	}
@@ -320,18 +247,3 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
-
-// TestDpkgDebFallbackMatchesNfpm holds the fallback build to what nfpm builds: the same
-// scripts, files, modes and conffiles.
-func TestDpkgDebFallbackMatchesNfpm(t *testing.T) {
-	if nfpm, why := nfpmBinary(t); nfpm == "" {
-		t.Skipf("cannot install %s, so there is no nfpm build to compare with: %s", nfpmModule, why)
-	}
-	out := generateExample(t)
-	viaNfpm := readDeb(t, buildDeb(t, out))
-	viaDpkgDeb := readDeb(t, dpkgDeb(t, generateExample(t)))
-	assert.Equal(t, viaNfpm.Scripts, viaDpkgDeb.Scripts)
-	assert.ElementsMatch(t, viaNfpm.Files, viaDpkgDeb.Files)
-}
-
-func keys(m map[string]string) []string { return sortedKeys(m) }

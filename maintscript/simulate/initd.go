@@ -1,11 +1,12 @@
 package simulate
 
 import (
-	"bufio"
 	"fmt"
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // initScript runs the simulated behaviour of /etc/init.d/NAME ACTION: it
@@ -380,39 +381,19 @@ func sysvToggle(c *call, action, name string, levels []string) int {
 	return 0
 }
 
-var (
-	lsbBegin = regexp.MustCompile(`^### BEGIN INIT INFO\s*$`)
-	lsbEnd   = regexp.MustCompile(`^### END INIT INFO\s*$`)
-	lsbStart = regexp.MustCompile(`^# Default-Start:\s*(\S?.*)$`)
-	lsbStop  = regexp.MustCompile(`^# Default-Stop:\s*(\S?.*)$`)
-)
-
 // lsbRunlevels reads Default-Start and Default-Stop from the LSB header of
-// the script at p, exactly as update-rc.d's parse_def_start_stop does.
+// the script at p, as update-rc.d's parse_def_start_stop does (which
+// maintscript.ParseLSBHeader follows); no header gives no runlevels.
 func lsbRunlevels(fsys *FS, p string) (start, stop []string, err error) {
 	content, err := fsys.ReadFile(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	begun := false
-	sc := bufio.NewScanner(strings.NewReader(content))
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case lsbBegin.MatchString(line):
-			begun = true
-		case lsbEnd.MatchString(line):
-			return start, stop, nil
-		case begun:
-			if m := lsbStart.FindStringSubmatch(line); m != nil {
-				start = strings.Fields(m[1])
-			}
-			if m := lsbStop.FindStringSubmatch(line); m != nil {
-				stop = strings.Fields(m[1])
-			}
-		}
+	h, err := maintscript.ParseLSBHeader([]byte(content))
+	if err != nil {
+		return nil, nil, nil
 	}
-	return start, stop, nil
+	return h.DefaultStart, h.DefaultStop, nil
 }
 
 // systemdReload is update-rc.d's systemd step after remove and defaults:

@@ -288,7 +288,8 @@ func TestDefaultStop(t *testing.T) {
 		levels []string
 	}{
 		{"#!/bin/sh\n### BEGIN INIT INFO\n# Default-Stop:\t0 1 6\n### END INIT INFO\n", true, []string{"0", "1", "6"}},
-		{"### BEGIN INIT INFO\n# default-stop: 1\n### END INIT INFO\n# Default-Stop: 0\n", true, []string{"1"}},
+		{"### BEGIN INIT INFO\n# Default-Stop: 1\n### END INIT INFO\n# Default-Stop: 0\n", true, []string{"1"}},
+		{"### BEGIN INIT INFO\n# default-stop: 1\n### END INIT INFO\n", true, nil}, // update-rc.d ignores it
 		{"### BEGIN INIT INFO\n# Default-Stop:\n### END INIT INFO\n", true, []string{}},
 		{"### BEGIN INIT INFO\n# Default-Start: 2\n### END INIT INFO\n", true, nil},
 		{"#!/bin/sh\n# Default-Stop: 0 6\n", false, nil},

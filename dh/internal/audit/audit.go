@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
 // stopDirs are the runlevel directories whose links run at shutdown (0)
@@ -163,27 +164,18 @@ func verdict(reasons []Reason) Class {
 	return c
 }
 
-// defaultStop reads the LSB header ("### BEGIN INIT INFO" to
-// "### END INIT INFO") and returns whether there is one and its
+// defaultStop reads the LSB header as update-rc.d does (maintscript.ParseLSBHeader), since
+// the links it made are what the header means, and returns whether there is one and its
 // Default-Stop runlevels (nil if the field is absent).
 func defaultStop(src []byte) (header bool, levels []string) {
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	in := false
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "### BEGIN INIT INFO":
-			in, header = true, true
-		case line == "### END INIT INFO":
-			return header, levels
-		case in && strings.HasPrefix(line, "#"):
-			key, val, ok := strings.Cut(strings.TrimSpace(line[1:]), ":")
-			if ok && strings.EqualFold(strings.TrimSpace(key), "Default-Stop") {
-				levels = append([]string{}, strings.Fields(val)...)
-			}
-		}
+	h, err := maintscript.ParseLSBHeader(src)
+	if err != nil {
+		return false, nil
 	}
-	return header, levels
+	if h.StopLine == 0 {
+		return true, nil
+	}
+	return true, h.DefaultStop
 }
 
 // latin1 returns src as UTF-8: unchanged when it is valid UTF-8, else

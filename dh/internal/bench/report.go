@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -44,6 +46,10 @@ func (r *report) markdown(machine []string) string {
 		b.WriteString("* " + line + "\n")
 	}
 	b.WriteString("\n")
+	if busy(loadAverage()) {
+		b.WriteString("**The machine was busy during this run** (load average above its core count, see above): every time " +
+			"below includes waiting for a CPU, and targets missed by wall time may be the machine's rather than the code's.\n\n")
+	}
 	for _, s := range r.sections {
 		b.WriteString(s)
 	}
@@ -66,6 +72,10 @@ func toolsSection(tools []toolResult, toolsDir string, env []string, loadBefore,
 	}
 	if loadBefore != "" {
 		fmt.Fprintf(b, " Load average (1, 5, 15 min) before this part: %s; after: %s.", loadBefore, loadAfter)
+		if busy(loadBefore) || busy(loadAfter) {
+			fmt.Fprintf(b, " **The machine was busy** (load above its %d cores): wall times include waiting for a CPU, which "+
+				"costs the longer-running command more turns, so the wall ratios are not this code's; compare the CPU columns.", runtime.NumCPU())
+		}
 	}
 	b.WriteString("\n\n")
 	b.WriteString("| packages | command | median wall | fastest | median CPU | peak RSS |\n|---:|---|---:|---:|---:|---:|\n")
@@ -144,4 +154,12 @@ func linksSection(links []linkCount) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// busy reports whether the 1-minute figure of a load average (as loadAverage gives it) is
+// above the number of CPUs.
+func busy(load string) bool {
+	one, _, _ := strings.Cut(load, ",")
+	f, err := strconv.ParseFloat(one, 64)
+	return err == nil && f > float64(runtime.NumCPU())
 }

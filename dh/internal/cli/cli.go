@@ -93,6 +93,16 @@ func PrintVersion(w io.Writer, command string) {
 	fmt.Fprintf(w, "%s (dh-teardown) %s\n", command, srctree.Version)
 }
 
+// Tree opens the source tree the command's argument names (DIR, default the current
+// directory); on a problem it returns nil and the diagnostics.
+func (c *Subcommand) Tree() (*srctree.Tree, maintscript.Diagnostics) {
+	dir := "."
+	if c.NArg() == 1 {
+		dir = c.Arg(0)
+	}
+	return srctree.OpenTree(dir)
+}
+
 // Report prints every diagnostic to w (srctree.Report, the one renderer) and returns
 // ExitBadInput when one is an error.
 func Report(w io.Writer, diags maintscript.Diagnostics) int {

@@ -22,6 +22,24 @@ const CommonOptionsHelp = `Common debhelper options (debhelper(7)):
 Other debhelper options are accepted as debhelper's commands accept them.
 `
 
+// Begin does what every dh-teardown command does first with its parsed options: prints the
+// help text (PrintHelp) for --help or the version (PrintVersion) for --version, and then
+// tells the command it is done (exit status 0); otherwise prints the options' warnings.
+func (o *Options) Begin(command, version, usage, promise string, stdout, stderr io.Writer) (done bool) {
+	switch {
+	case o.Help:
+		PrintHelp(stdout, usage, promise)
+		return true
+	case o.Version:
+		PrintVersion(stdout, command, version)
+		return true
+	}
+	for _, w := range o.Warnings {
+		Warning(stderr, command, w)
+	}
+	return false
+}
+
 // PrintHelp prints a command's --help text, which ends with the command's PROMISE line
 // (promise): the line is not printed. Keeping it at the end of a text the command prints
 // keeps it in the executable, where dh looks for it to skip the command.

@@ -48,16 +48,8 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	if opts.Help {
-		debhelper.PrintHelp(stdout, usage, Promise)
+	if opts.Begin(Command, srctree.Version, usage, Promise, stdout, stderr) {
 		return 0
-	}
-	if opts.Version {
-		debhelper.PrintVersion(stdout, Command, srctree.Version)
-		return 0
-	}
-	for _, w := range opts.Warnings {
-		debhelper.Warning(stderr, Command, w)
 	}
 	if len(opts.Args) > 0 {
 		return debhelper.ReportError(stderr, Command, &debhelper.UsageError{Problems: []string{fmt.Sprintf("unexpected argument %q: dh_teardown takes only options", opts.Args[0])}})

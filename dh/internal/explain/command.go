@@ -69,11 +69,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	case *fail != "" && !slices.Contains(failSteps, *fail):
 		return fl.UsageError(fmt.Sprintf("--fail %q: want %s", *fail, failList()))
 	}
-	dir := "."
-	if fl.NArg() == 1 {
-		dir = fl.Arg(0)
-	}
-	tree, diags := srctree.OpenTree(dir)
+	tree, diags := fl.Tree()
 	if tree == nil {
 		return cli.Report(stderr, diags)
 	}

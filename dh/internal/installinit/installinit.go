@@ -80,16 +80,8 @@ func Main(dir string, args []string, env func(string) string, stdout, stderr io.
 	if err != nil {
 		return debhelper.ReportError(stderr, Command, err)
 	}
-	if c.Help {
-		debhelper.PrintHelp(stdout, usage, Promise)
+	if c.Begin(Command, srctree.Version, usage, Promise, stdout, stderr) {
 		return 0
-	}
-	if c.Version {
-		debhelper.PrintVersion(stdout, Command, srctree.Version)
-		return 0
-	}
-	for _, w := range c.Warnings {
-		debhelper.Warning(stderr, Command, w)
 	}
 	tree, diags := srctree.OpenTree(dir)
 	if tree == nil {

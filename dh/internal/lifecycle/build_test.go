@@ -3,9 +3,7 @@
 package lifecycle
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -132,47 +130,6 @@ func treeVersion(dir string) (string, error) {
 	return m[2], nil
 }
 
-// failureMarker is the file inside a root whose existence makes the hook in pkg's script fail
-// when dpkg runs it with action as its first argument.
-func failureMarker(pkg, version, script, action string) string {
-	return fmt.Sprintf("/run/lifecycle-fail/%s_%s_%s_%s", pkg, version, script, action)
-}
-
-// addFailureHooks gives every maintainer script of every binary package in pkgs of the source
-// tree in dir (at version) a hook right after #DEBHELPER#: it exits 1 when the marker
-// failureMarker names for that script and its first argument exists. A package without a
-// hand-written script gets one that is only "#DEBHELPER#" and the hook.
-func addFailureHooks(dir, version string, pkgs ...string) error {
-	for _, pkg := range pkgs {
-		for _, script := range []string{"preinst", "postinst", "prerm", "postrm"} {
-			marker := failureMarker(pkg, version, script, "")
-			hook := fmt.Sprintf(`# lifecycle test hook: fail here when the test asks for it.
-if [ -e "%s$1" ]; then
-	echo "lifecycle: injected failure of %s %s %s $*" >&2
-	exit 1
-fi
-`, marker, pkg, version, script)
-			file := filepath.Join(dir, "debian", pkg+"."+script)
-			text := "#!/bin/sh\nset -e\n\n#DEBHELPER#\n\nexit 0\n"
-			if data, err := os.ReadFile(file); err == nil {
-				text = string(data)
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			const token = "#DEBHELPER#\n"
-			i := strings.Index(text, token)
-			if i < 0 {
-				return fmt.Errorf("%s: no #DEBHELPER# line", file)
-			}
-			text = text[:i+len(token)] + hook + text[i+len(token):]
-			if err := os.WriteFile(file, []byte(text), 0o755); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // helloDeb builds examples/hello/VERSION, with failure hooks, and returns the path of its
 // .deb.
 func helloDeb(t testing.TB, version string) string {
@@ -199,7 +156,7 @@ func treeDeb(t testing.TB, src, version string, pkgs ...string) string {
 		if v, err := treeVersion(dir); err != nil || v != version {
 			return fmt.Errorf("%s: version %q in debian/changelog, want %s (%v)", src, v, version, err)
 		}
-		return addFailureHooks(dir, version, pkgs...)
+		return debbuild.AddFailureHooks(dir, version, pkgs...)
 	})
 	deb, ok := debs[pkgs[0]]
 	if !ok {

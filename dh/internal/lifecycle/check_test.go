@@ -44,7 +44,7 @@ func helloWithTeardown(t *testing.T, key, declarations string) string {
 		if err := os.WriteFile(filepath.Join(dir, "debian/hello.teardown"), []byte(declarations), 0o644); err != nil {
 			return err
 		}
-		return addFailureHooks(dir, "2.0", "hello")
+		return debbuild.AddFailureHooks(dir, "2.0", "hello")
 	})
 	return debs["hello"]
 }

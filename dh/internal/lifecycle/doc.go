@@ -21,8 +21,8 @@
 //     comparison), so no conffile, backup or link is left behind.
 //
 // Each maintainer script of each package the suite builds carries a hand-written hook after
-// #DEBHELPER# that fails when a marker file /run/lifecycle-fail/PKG_VERSION_SCRIPT_ACTION
-// exists inside the root; a scenario creates the marker to fail that step.
+// #DEBHELPER# that fails when the marker file debbuild.FailureMarker names exists inside the
+// root (debbuild.AddFailureHooks); a scenario creates the marker to fail that step.
 //
 // The tests need root; without it they skip, except with CI=true, where they fail.
 package lifecycle

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
@@ -58,7 +59,7 @@ func (s *scenario) dpkgFails(args ...string) string {
 	s.t.Helper()
 	out, err := s.r.Dpkg(args...)
 	require.Error(s.t, err, "dpkg %s should fail\n%s", strings.Join(args, " "), out)
-	require.Contains(s.t, out, "lifecycle: injected failure", "dpkg %s failed, but not by the injected failure", strings.Join(args, " "))
+	require.Contains(s.t, out, debbuild.FailureMessage, "dpkg %s failed, but not by the injected failure", strings.Join(args, " "))
 	return out
 }
 
@@ -81,14 +82,14 @@ func (s *scenario) in(debs ...string) []string {
 // failAt makes the hook of pkg VERSION's script fail when run with action.
 func (s *scenario) failAt(pkg, version, script, action string) {
 	s.t.Helper()
-	marker := failureMarker(pkg, version, script, action)
+	marker := debbuild.FailureMarker(pkg, version, script, action)
 	s.r.MustRun(s.t, "mkdir -p "+path.Dir(marker)+" && touch "+marker)
 }
 
 // heal removes every failure marker.
 func (s *scenario) heal() {
 	s.t.Helper()
-	s.r.MustRun(s.t, "rm -rf /run/lifecycle-fail")
+	s.r.MustRun(s.t, "rm -rf "+path.Dir(debbuild.FailureMarker("", "", "", "")))
 }
 
 // status returns pkg's dpkg state.

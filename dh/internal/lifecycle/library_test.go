@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
@@ -105,12 +106,12 @@ func buildLib(t *testing.T) (map[string]string, error) {
 			if text == "" {
 				text = "#!/bin/sh\nset -e\n"
 			}
-			marker := failureMarker(libPkg, c.version, script, "")
+			marker := debbuild.FailureMarker(libPkg, c.version, script, "")
 			spec.Scripts[script] = text + fmt.Sprintf(`if [ -e "%s$1" ]; then
-	echo "lifecycle: injected failure of %s %s %s $*" >&2
+	echo "%s of %s %s %s $*" >&2
 	exit 1
 fi
-`, marker, libPkg, c.version, script)
+`, marker, debbuild.FailureMessage, libPkg, c.version, script)
 		}
 		debs[c.version] = dpkgroot.BuildDeb(t, spec)
 	}

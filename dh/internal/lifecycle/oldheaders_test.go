@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 	"github.com/dh-teardown/dh-teardown/dh/internal/dpkgroot"
 )
 
@@ -39,7 +40,7 @@ func lchDeb(t *testing.T, version, pkg string) string {
 		for _, p := range trees.HeaderPackages {
 			pkgs = append(pkgs, p.Name)
 		}
-		return addFailureHooks(dir, version, pkgs...)
+		return debbuild.AddFailureHooks(dir, version, pkgs...)
 	})
 	deb, ok := debs[pkg]
 	require.True(t, ok, "lch %s built no %s", version, pkg)

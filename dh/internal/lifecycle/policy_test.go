@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
 // The upgrade policies of the drop-in dh_installinit (--on-upgrade), one package each in the
@@ -28,7 +29,7 @@ func policyDeb(t *testing.T, version, policy string) string {
 		if err := trees.Write(dir, trees.PolicySource(version)); err != nil {
 			return err
 		}
-		return addFailureHooks(dir, version, pkgs...)
+		return debbuild.AddFailureHooks(dir, version, pkgs...)
 	})
 	deb, ok := debs[trees.PolicyPackage(policy)]
 	require.True(t, ok, "lcpol %s built no %s", version, trees.PolicyPackage(policy))

@@ -27,11 +27,7 @@ Exit status: 0, 1 for bad input (every problem printed), 2 for a usage error.`, 
 	if fl.NArg() > 1 {
 		return fl.UsageError("more than one DIR")
 	}
-	dir := "."
-	if fl.NArg() == 1 {
-		dir = fl.Arg(0)
-	}
-	tree, diags := srctree.OpenTree(dir)
+	tree, diags := fl.Tree()
 	if tree == nil {
 		return cli.Report(stderr, diags)
 	}
