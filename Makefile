@@ -24,7 +24,7 @@ all: build
 
 # CGO_ENABLED=0: no libc linked in (net and os/user, pulled in by dependencies, fall back to
 # pure Go; the commands look up neither hosts nor users): each run starts ~1 ms sooner and
-# peaks 1.3 MB lower (see BENCHMARKS.md).
+# peaks 1.3 MB lower (measured with perf stat and GNU time on this project's trees).
 build:
 	@mkdir -p bin
 	CGO_ENABLED=0 $(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)' -o bin/ $(addprefix ./dh/cmd/,$(COMMANDS))

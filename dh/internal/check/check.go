@@ -175,10 +175,11 @@ func (c *comparison) findings() []Finding {
 		}
 		unit := path.Base(p)
 		g := groupOf(unitDaemon(unit))
-		if unit != g.name+".service" {
+		f, needs := c.unit(p, unit, initNames)
+		if needs && unit != g.name+".service" {
 			g.units = append(g.units, unit)
 		}
-		list = append(list, pending{c.unit(p, unit, initNames), g.name})
+		list = append(list, pending{f, g.name})
 	}
 	// Conffiles (an init script's own conffile is part of its finding).
 	for _, cf := range c.old.Conffiles {
@@ -295,9 +296,10 @@ func (c *comparison) initScript(p, name string) Finding {
 	return f
 }
 
-// unit checks a systemd unit the new version no longer ships in either unit directory.
-func (c *comparison) unit(p, unit string, initNames map[string]bool) Finding {
-	f := Finding{Kind: KindUnit, Path: p, Name: unit}
+// unit checks a systemd unit the new version no longer ships in either unit directory; needs
+// is false when nothing has to be done about it (a Daemon stanza need not list it).
+func (c *comparison) unit(p, unit string, initNames map[string]bool) (f Finding, needs bool) {
+	f = Finding{Kind: KindUnit, Path: p, Name: unit}
 	initName := ""
 	if strings.HasSuffix(unit, ".service") && initNames[strings.TrimSuffix(unit, ".service")] {
 		initName = strings.TrimSuffix(unit, ".service")
@@ -307,18 +309,21 @@ func (c *comparison) unit(p, unit string, initNames map[string]bool) Finding {
 	switch {
 	case !hasSuffix(unit, stopSuffixes) || template:
 	case oneShot(c.old.Files[p].Content):
+		needs = install
 		f.add("stop", outcome{by: []string{"nothing to stop: a oneshot service without RemainAfterExit is not active once it has run"}})
 	default:
+		needs = true
 		f.add("stop", c.stop(fmt.Sprintf("deb-systemd-invoke stop %s", unit), "it stays active after its unit file is gone", func(call Call) bool { return stopsUnit(call, unit, initName) }))
 	}
 	if install {
+		needs = true
 		f.add("enablement", c.first([]Analysis{c.preinst, c.postinst}, fmt.Sprintf("`deb-systemd-helper purge %s` in postinst (its enablement symlinks and deb-systemd-helper's state stay behind)", unit),
 			func(call Call) bool { return purgesUnit(call, unit) }, false))
 	}
 	if len(f.HandledBy) == 0 && len(f.Missing) == 0 {
 		f.HandledBy = append(f.HandledBy, "nothing to do: a "+map[bool]string{true: "template", false: "unit"}[template]+" without an [Install] section is neither started nor enabled by itself")
 	}
-	return f
+	return f, needs
 }
 
 // conffile checks a conffile the new version no longer lists.

@@ -257,13 +257,15 @@ dpkg-maintscript-helper rm_conffile /etc/part/noargs.conf 1.5~
 	},
 	{
 		// Nothing handled (the new version has no maintainer scripts at all), for each kind;
-		// a binNMU as the new version (Removed-In drops +b1); a unit without init script.
+		// a binNMU as the new version (Removed-In drops +b1); a unit without init script; a
+		// static template of the daemon, which its stanza need not list.
 		name: "unhandled",
 		old: tree{name: "miss", version: "1.0-1",
 			files: map[string]string{
 				"/etc/init.d/missd": initScript, "/etc/default/missd": "RUN=yes\n",
 				"/lib/systemd/system/missd.service":        serviceWanted,
 				"/lib/systemd/system/missd.socket":         socketWanted,
+				"/lib/systemd/system/missd@.service":       staticService,
 				"/lib/systemd/system/miss-clean.timer":     timerWanted,
 				"/usr/lib/systemd/system/miss-web.service": serviceWanted,
 				"/etc/miss/miss.conf":                      "x",
