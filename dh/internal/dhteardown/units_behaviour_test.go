@@ -469,3 +469,26 @@ func TestGreeterUnderDpkgRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestGreeterAbortStartsOnlyWhatWasStopped: a daemon the administrator had stopped is not
+// started by our postrm when the upgrade fails (debhelper's old postinst abort-upgrade may still
+// restart it: that is its own behaviour for the daemons the old version ships).
+func TestGreeterAbortStartsOnlyWhatWasStopped(t *testing.T) {
+	v1, v2 := greeterPackages(t, "1.0"), greeterPackages(t, "2.0")
+	scripts := v2["greeter"].Scripts
+	for _, systemd := range []bool{true, false} {
+		s := greeterSystem(t, v1, systemd)
+		delete(s.Active, "greeterd.service")
+		delete(s.Running, "greeterd")
+		_, err := s.RunScript("greeter", "preinst", scripts["preinst"], "upgrade", "1.0", "2.0")
+		require.NoError(t, err)
+		step, err := s.RunScript("greeter", "postrm", scripts["postrm"], "abort-upgrade", "1.0", "2.0")
+		require.NoError(t, err)
+		require.Equal(t, 0, step.Exit, step.Output)
+		want := rcdStart[:2]
+		if systemd {
+			want = slices.Concat(dsiStart[:2], []string{"deb-systemd-invoke start greeterd.socket"})
+		}
+		assert.Equal(t, want, removedActions(step), "systemd: %v", systemd)
+	}
+}

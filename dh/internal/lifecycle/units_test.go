@@ -150,16 +150,3 @@ func TestGreeterFailedUpgradeStartsWhatWasStopped(t *testing.T) {
 		})
 	}
 }
-
-func TestGreeterAdminStoppedDaemonStaysStoppedAfterFailedUpgrade(t *testing.T) {
-	s := newGreeter(t)
-	v1, _ := greeterDebs(t, "1.0")
-	s.install(v1)
-	s.r.MustRun(t, "invoke-rc.d greeterd stop")
-	s.failAt("greeter", "2.0", "preinst", "upgrade")
-	v2, _ := greeterDebs(t, "2.0")
-	s.dpkgFails(append([]string{"-i"}, s.in(v2)...)...)
-	s.heal()
-	assert.Empty(t, s.r.Pids("greeterd"), "only what the preinst stopped starts again")
-	assert.Len(t, s.r.Pids("greeter-oldd"), 1)
-}
