@@ -91,41 +91,60 @@ func golden(t *testing.T, path, got string) {
 // TestGeneratedScriptsPassShellChecks assembles every script of every case and checks it with
 // mvdan.cc/sh in POSIX mode, dash -n, shellcheck -s sh and checkbashisms.
 func TestGeneratedScriptsPassShellChecks(t *testing.T) {
+	checks := newShellChecks(t)
+	for _, c := range generateCases {
+		out, diags := Render(c.input(t), "dh_teardown/test")
+		require.False(t, diags.HasErrors(), "%v", diags)
+		checks.scripts(t, c.name, out.Scripts)
+	}
+	checks.run(t)
+}
+
+// shellChecks collects generated scripts and checks them with mvdan.cc/sh in POSIX mode and
+// dash -n one by one, and with shellcheck -s sh and checkbashisms all at once: one run of each
+// for every script, since starting them costs more than checking.
+type shellChecks struct {
+	dir   string
+	files []string
+}
+
+func newShellChecks(t *testing.T) *shellChecks {
 	for _, tool := range []string{"dash", "shellcheck", "checkbashisms"} {
 		_, err := exec.LookPath(tool)
 		require.NoError(t, err, "%s is needed (apt-get install dash shellcheck devscripts)", tool)
 	}
-	for _, c := range generateCases {
-		out, diags := Render(c.input(t), "dh_teardown/test")
-		require.False(t, diags.HasErrors(), "%v", diags)
-		checkScripts(t, c.name, out.Scripts)
-	}
+	return &shellChecks{dir: t.TempDir()}
 }
 
-// checkScripts runs checkShell on each script that has code.
-func checkScripts(t *testing.T, name string, sc Scripts) {
+// scripts adds each script of sc that has code, named NAME.SCRIPT.
+func (c *shellChecks) scripts(t *testing.T, name string, sc Scripts) {
 	t.Helper()
 	for _, script := range AllScripts() {
 		if text := sc.Get(script); text != "" {
-			t.Run(name+"/"+script.String(), func(t *testing.T) { checkShell(t, text) })
+			c.add(t, name+"."+script.String(), text)
 		}
 	}
 }
 
-// checkShell fails t when text is not clean POSIX shell by every checker.
-func checkShell(t *testing.T, text string) {
+// add parses text and checks it with dash -n, and keeps it for run.
+func (c *shellChecks) add(t *testing.T, name, text string) {
 	t.Helper()
-	_, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(text), "script")
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(text), name)
 	require.NoError(t, err, "mvdan.cc/sh POSIX parse:\n%s", text)
-	path := filepath.Join(t.TempDir(), "script")
+	path := filepath.Join(c.dir, name)
 	require.NoError(t, os.WriteFile(path, []byte(text), 0o755))
-	for _, argv := range [][]string{
-		{"dash", "-n", path},
-		{"shellcheck", "-s", "sh", path},
-		{"checkbashisms", path},
-	} {
-		out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-		assert.NoError(t, err, "%s:\n%s\n--- script:\n%s", strings.Join(argv, " "), out, text)
+	out, err := exec.Command("dash", "-n", path).CombinedOutput()
+	assert.NoError(t, err, "dash -n %s:\n%s\n--- script:\n%s", name, out, text)
+	c.files = append(c.files, path)
+}
+
+// run checks every script added with shellcheck and checkbashisms.
+func (c *shellChecks) run(t *testing.T) {
+	t.Helper()
+	require.NotEmpty(t, c.files)
+	for _, tool := range [][]string{{"shellcheck", "-s", "sh"}, {"checkbashisms"}} {
+		out, err := exec.Command(tool[0], append(tool[1:], c.files...)...).CombinedOutput()
+		assert.NoError(t, err, "%s:\n%s", strings.Join(tool, " "), out)
 	}
 }
 

@@ -49,17 +49,19 @@ func TestRenderInitGolden(t *testing.T) {
 }
 
 func TestRenderInitScriptsPassShellChecks(t *testing.T) {
+	checks := newShellChecks(t)
 	for _, c := range initCases {
 		out, diags := Render(c.input(), "dh_installinit/test")
 		require.Empty(t, diags)
-		checkScripts(t, c.name, out.Scripts)
+		checks.scripts(t, c.name, out.Scripts)
 	}
 	out, diags := Render(Package{Name: "hello", Version: "1.0", Tmpfiles: []string{"hello.conf", "odd name.conf"}}, "dh_installinit/test")
 	require.Empty(t, diags)
 	require.Len(t, out.Fragments, 1)
 	assert.Equal(t, "init.tmpfiles.postinst", out.Fragments[0].Snippet)
 	assert.False(t, out.Fragments[0].Service, "debhelper keeps the tmpfiles code with the other blocks")
-	checkShell(t, out.Scripts.Postinst)
+	checks.add(t, "tmpfiles.postinst", out.Scripts.Postinst)
+	checks.run(t)
 }
 
 // TestRenderInitLintianReadsUpdateRcd checks the line lintian looks for to see that an init
