@@ -12,7 +12,7 @@ import (
 // generatedCommands is every command the snippets (ours and the init ones) may run; a value that escaped its quoting
 // would show up as some other command.
 var generatedCommands = map[string]bool{
-	"[": true, "dpkg": true, "invoke-rc.d": true, "update-rc.d": true, "dpkg-maintscript-helper": true,
+	"[": true, "dpkg": true, "sed": true, "invoke-rc.d": true, "update-rc.d": true, "dpkg-maintscript-helper": true,
 	"rm": true, "ln": true, "chmod": true, "install-info": true, "command": true, "exit": true, "set": true, "true": true,
 	":": true, "mkdir": true, "systemctl": true, "deb-systemd-invoke": true, "deb-systemd-helper": true,
 }

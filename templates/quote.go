@@ -29,3 +29,13 @@ func isSafeWord(s string) bool {
 	}
 	return true
 }
+
+// quoteAll quotes each word with Quote ("shquoteAll" in the snippets, whose words sprig's
+// join then puts together).
+func quoteAll(words []string) []string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = Quote(w)
+	}
+	return quoted
+}

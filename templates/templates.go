@@ -30,12 +30,12 @@ var set = template.Must(template.New("").
 	Funcs(funcMap()).
 	ParseFS(files, "*.tmpl"))
 
-// sprigAllowed lists the sprig functions snippets may use.
-var sprigAllowed = []string{}
+// sprigAllowed lists the sprig functions snippets call, and no other (TestFuncMapIsWhatTemplatesCall).
+var sprigAllowed = []string{"join"}
 
 func funcMap() template.FuncMap {
 	hermetic := sprig.HermeticTxtFuncMap()
-	m := template.FuncMap{"shquote": Quote}
+	m := template.FuncMap{"shquote": Quote, "shquoteAll": quoteAll}
 	for _, name := range sprigAllowed {
 		m[name] = hermetic[name]
 	}

@@ -121,7 +121,7 @@ type auditReport struct {
 // when after is set, and shuts the machine down with init 0, timed. first records what the
 // machine runs and what the audit says.
 func shutdownOnce(img *bootvm.Img, res *shutdownResult, teardown string, toys []string, after, first bool) (time.Duration, error) {
-	m, err := bootvm.Start(img, bootvm.Options{})
+	m, err := bootvm.Start(img, bootvm.Options{BootTimeout: 40 * time.Minute})
 	if err != nil {
 		return 0, err
 	}
@@ -324,7 +324,7 @@ func benchBootDowntime(c *config) (string, error) {
 // followed by an unmeasured downgrade back to 1.0).
 func bootDowntimeOn(img *bootvm.Img, pkg, v1, v2 string, bigs []string, self string, runs int) (bootDowntime, error) {
 	r := bootDowntime{kind: img.Kind}
-	m, err := bootvm.Start(img, bootvm.Options{})
+	m, err := bootvm.Start(img, bootvm.Options{BootTimeout: 40 * time.Minute})
 	if err != nil {
 		return r, err
 	}

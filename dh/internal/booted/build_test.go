@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
+	"github.com/dh-teardown/dh-teardown/dh/internal/bootvm"
 	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
@@ -76,6 +77,7 @@ func TestMain(m *testing.M) {
 	}
 	go buildAll()
 	code := m.Run()
+	bootvm.CloseShared()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

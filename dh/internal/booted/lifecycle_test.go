@@ -183,8 +183,8 @@ func (s *sequence) stateAfterInstall(debs ...string) *state {
 	return s.state()
 }
 
-// TestLifecycle runs the life-cycle scenarios on a systemd machine and on a sysvinit machine,
-// in parallel.
+// TestLifecycle runs the life-cycle scenarios on the shared systemd machine and on the shared
+// sysvinit machine, in parallel.
 func TestLifecycle(t *testing.T) {
 	for _, kind := range []bootvm.Kind{bootvm.Systemd, bootvm.Sysvinit} {
 		t.Run(string(kind), func(t *testing.T) {

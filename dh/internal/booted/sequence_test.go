@@ -34,10 +34,16 @@ type machineState struct {
 	baseline bool
 }
 
-// bootMachine boots a machine of kind for t and its subtests.
+// bootMachine returns the test binary's shared machine of kind (bootvm.Shared) for t and its
+// subtests, after checking that its PID 1 is the init system asked for.
 func bootMachine(t *testing.T, kind bootvm.Kind) *machine {
 	t.Helper()
-	return &machine{T: bootvm.Boot(t, bootvm.Image(t, kind)), kind: kind, shared: &machineState{inGuest: map[string]string{}}}
+	m := bootvm.Shared(t, kind)
+	comm := strings.TrimSpace(m.MustRun("cat /proc/1/comm"))
+	if want := map[bootvm.Kind]string{bootvm.Systemd: "systemd", bootvm.Sysvinit: "init"}[kind]; comm != want {
+		t.Fatalf("PID 1 of the %s machine is %q, want %q", kind, comm, want)
+	}
+	return &machine{T: m, kind: kind, shared: &machineState{inGuest: map[string]string{}}}
 }
 
 // sequence is one scenario: dpkg operations on a machine, checking the invariant after every

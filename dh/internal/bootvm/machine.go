@@ -25,8 +25,8 @@ var agentScript []byte
 
 // Options tune a boot. The zero value is the default of each field.
 type Options struct {
-	// BootTimeout bounds the time from starting qemu to the agent's "ready" (default 10 min:
-	// software emulation on a busy host is slow).
+	// BootTimeout bounds the time from starting qemu to the agent's "ready" (default 20 min:
+	// software emulation on a busy host is slow; a free 2-core host boots in 1–2 min).
 	BootTimeout time.Duration
 	// Lifetime bounds the machine's whole life: qemu is killed when it ends, whatever runs
 	// (default 2 h: a machine runs many scenarios, and software emulation on a busy host is
@@ -40,7 +40,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.BootTimeout == 0 {
-		o.BootTimeout = 10 * time.Minute
+		o.BootTimeout = 20 * time.Minute
 	}
 	if o.Lifetime == 0 {
 		o.Lifetime = 2 * time.Hour

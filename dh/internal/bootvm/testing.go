@@ -81,6 +81,68 @@ func Boot(t testing.TB, img *Img) *T {
 	return &T{Machine: m, t: t}
 }
 
+var (
+	sharedMu sync.Mutex
+	shared   = map[Kind]*sharedMachine{}
+)
+
+// sharedMachine is the machine of one kind that the tests of a test binary share.
+type sharedMachine struct {
+	use  sync.Mutex // held by the test using the machine
+	once sync.Once
+	m    *Machine
+	err  error
+}
+
+// Shared returns the machine of kind (plain image, no extra packages) that every test of the
+// test binary shares, booted by the first test that asks for it; the test has it to itself
+// until it ends (tests asking for it meanwhile wait), and must leave it as it found it (purge
+// what it installed). A boot costs minutes under software emulation; sharing one machine per
+// kind keeps a package's booted tests within their time budget. The test binary's TestMain
+// must call CloseShared after m.Run.
+func Shared(t testing.TB, kind Kind) *T {
+	t.Helper()
+	img := Image(t, kind)
+	sharedMu.Lock()
+	sm := shared[kind]
+	if sm == nil {
+		sm = &sharedMachine{}
+		shared[kind] = sm
+	}
+	sharedMu.Unlock()
+	sm.use.Lock()
+	t.Cleanup(sm.use.Unlock)
+	sm.once.Do(func() {
+		sm.m, sm.err = Start(img, Options{})
+		if sm.err == nil {
+			t.Logf("bootvm: shared %s machine booted in %s (%s)", kind, sm.m.BootTime.Round(100*time.Millisecond), sm.m.Accel)
+		}
+	})
+	if sm.err != nil {
+		t.Fatal(sm.err)
+	}
+	if sm.m.Exited() {
+		t.Fatalf("bootvm: the shared %s machine is no longer running\nserial console (end):\n%s", kind, sm.m.SerialTail(6000))
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("bootvm: serial console of the shared %s machine (end):\n%s", kind, sm.m.SerialTail(20000))
+		}
+	})
+	return &T{Machine: sm.m, t: t}
+}
+
+// CloseShared powers off the shared machines (see Shared); TestMain calls it.
+func CloseShared() {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	for _, sm := range shared {
+		if sm.m != nil {
+			sm.m.Close()
+		}
+	}
+}
+
 // MustRun runs script (see Machine.Run) and fails the test, with the script's output, unless
 // it exits 0.
 func (m *T) MustRun(script string) string {

@@ -492,3 +492,36 @@ func TestGreeterAbortStartsOnlyWhatWasStopped(t *testing.T) {
 		assert.Equal(t, want, removedActions(step), "systemd: %v", systemd)
 	}
 }
+
+// TestGreeterMovedDaemon: greeter-movedd's unit moved to greeter-extra, so greeter's postinst
+// leaves its state alone (an administrator's "disabled" survives) and starts it again right
+// away when the preinst had stopped it, before greeter-extra is even configured.
+func TestGreeterMovedDaemon(t *testing.T) {
+	v1, v2 := greeterPackages(t, "1.0"), greeterPackages(t, "2.0")
+	step := func(t *testing.T, trace *simulate.Trace, err error) {
+		t.Helper()
+		require.NoError(t, err)
+		require.Empty(t, trace.Error)
+	}
+	t.Run("running again once greeter is configured", func(t *testing.T) {
+		s := greeterSystem(t, v1, true)
+		tr, err := s.Unpack(v2["greeter"])
+		step(t, tr, err)
+		tr, err = s.Unpack(v2["greeter-extra"])
+		step(t, tr, err)
+		assert.False(t, s.UnitActive("greeter-movedd.service"), "the preinst stopped it")
+		tr, err = s.Configure("greeter")
+		step(t, tr, err)
+		assert.True(t, s.UnitActive("greeter-movedd.service"))
+		assert.True(t, s.UnitEnabled("greeter-movedd.service"))
+	})
+	t.Run("disabled by the administrator", func(t *testing.T) {
+		s := greeterSystem(t, v1, true)
+		st, err := s.RunScript("admin", "postinst", "systemctl disable greeter-movedd.service && systemctl stop greeter-movedd.service")
+		require.NoError(t, err)
+		require.Equal(t, 0, st.Exit, st.Output)
+		upgradeGreeter(t, s, v2)
+		assert.False(t, s.UnitEnabled("greeter-movedd.service"), "still disabled")
+		assert.False(t, s.UnitActive("greeter-movedd.service"))
+	})
+}

@@ -86,23 +86,16 @@ func TestMultiuserFromEveryOldHeaderKeepsADisabledDaemonDisabled(t *testing.T) {
 		t.Run(h.Name, func(t *testing.T) {
 			t.Parallel()
 			v10, v11 := lchDeb(t, "1.0", h.Name), lchDeb(t, "1.1", h.Name)
-			fresh11 := freshLinks(t, v11, h.Name, true)
+			fresh10, fresh11 := freshLinks(t, v10, h.Name, true), freshLinks(t, v11, h.Name, true)
 
 			s := newScenario(t, map[string]string{h.Name: h.Name})
 			s.install(v10)
 			s.disable(h.Name)
 			s.install(v11)
 			assert.Equal(t, fresh11, s.r.RCLinks(h.Name), "upgraded: the links of a fresh, then disabled, install of 1.1")
-
-			// Downgraded: the daemon stays disabled (no start link, not running); its stop
-			// links stay those of 1.1 (the old header is not known to 1.1's postrm).
-			_, err := s.r.Dpkg("-i", s.in(v10)[0])
-			require.NoError(t, err)
-			assert.Equal(t, "1.0", s.version(h.Name))
+			s.install(v10)
+			assert.Equal(t, fresh10, s.r.RCLinks(h.Name), "downgraded: the links of a fresh, then disabled, install of 1.0")
 			assert.Empty(t, s.r.Pids(h.Name), "a disabled daemon is not started by the downgrade")
-			for _, l := range s.r.RCLinks(h.Name) {
-				assert.NotRegexp(t, `^rc[2345]\.d/S`, l, "a disabled daemon gets no start link")
-			}
 			s.install(v11)
 			assert.Equal(t, fresh11, s.r.RCLinks(h.Name), "upgraded again")
 			s.purge(h.Name)
