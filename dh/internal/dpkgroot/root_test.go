@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,7 +181,9 @@ func TestDaemonKeepsRunningBetweenCalls(t *testing.T) {
 	require.Eventually(t, func() bool { return len(r.Pids(name)) == 2 }, 5*time.Second, 10*time.Millisecond)
 	assert.Contains(t, r.Pids(name), pid)
 	r.MustRun(t, "start-stop-daemon --stop --retry=5 --pidfile /run/second.pid")
-	assert.Equal(t, []int{pid}, r.Pids(name), "second instance %s", second)
+	// The second instance's own children may outlive it by a moment (seen under load).
+	assert.Eventually(t, func() bool { return slices.Equal(r.Pids(name), []int{pid}) }, 5*time.Second, 10*time.Millisecond,
+		"second instance %s: pids %v, want only %d", second, r.Pids(name), pid)
 
 	// The init script really stops it; no zombie is left to look alive.
 	r.MustRun(t, "invoke-rc.d "+name+" stop")
