@@ -188,12 +188,13 @@ func (s *sequence) heal() {
 }
 
 // disable disables the daemon as an administrator of the machine's kind does: systemctl
-// disable --now on systemd (which hands a System V script to update-rc.d), update-rc.d
-// disable and invoke-rc.d stop on sysvinit.
+// disable and stop on systemd (disable hands a System V script to update-rc.d; `disable --now`
+// would not stop a unit the sysv generator made), update-rc.d disable and invoke-rc.d stop on
+// sysvinit.
 func (s *sequence) disable(name string) {
 	s.t.Helper()
 	if s.m.kind == bootvm.Systemd {
-		s.run("systemctl disable --now " + name + ".service 2>&1")
+		s.run("systemctl disable " + name + ".service 2>&1 && systemctl stop " + name + ".service")
 	} else {
 		s.run("update-rc.d " + name + " disable >/dev/null && invoke-rc.d " + name + " stop")
 	}
