@@ -50,7 +50,8 @@ MODULES := $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
 #
 # make test-booted: the booted-machine suites (dh/internal/booted: qemu machines whose PID 1 is
 # systemd or sysvinit), as root with CI=true. Not yet part of make test: under software
-# emulation they take 30-45 minutes on 2 cores, more than CI's budget allows beside the rest.
+# emulation they take about 15 minutes on a quiet 2-core machine with the images cached (more
+# to build them), and they have passed once in full, not yet three runs in a row.
 BOOTED := ./dh/internal/booted
 test: SHELL := /bin/bash
 test: deps build
