@@ -3,7 +3,6 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/dh-teardown/dh-teardown/dh/internal/golden"
+)
 
 const fixtureRoot = "testdata/root"
 
@@ -198,21 +197,9 @@ func TestGoldenOutput(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, tc.write(&b))
-			golden(t, tc.file, b.Bytes())
+			golden.Check(t, tc.file, b.Bytes())
 		})
 	}
-}
-
-// golden compares got with testdata/FILE, or rewrites it with -update.
-func golden(t *testing.T, file string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", file)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got))
 }
 
 func TestJSONRoundTrip(t *testing.T) {

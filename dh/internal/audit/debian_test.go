@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/golden"
 )
 
 // debianRoot holds the init scripts of real Debian packages, with the
@@ -90,7 +92,7 @@ func TestDebianGolden(t *testing.T) {
 	require.NoError(t, err)
 	var b bytes.Buffer
 	require.NoError(t, rep.WriteText(&b))
-	golden(t, "debian.txt.golden", b.Bytes())
+	golden.Check(t, "debian.txt.golden", b.Bytes())
 }
 
 // TestDebianLatin1: smartmontools' script has a Latin-1 comment; it is

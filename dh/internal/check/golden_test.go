@@ -2,29 +2,13 @@ package check
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(file, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(file)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got), "%s differs (go test -update rewrites it; read the diff)", file)
-}
 
 // render writes the report in both formats.
 func render(t *testing.T, r *Report) (text, js []byte) {
@@ -45,8 +29,8 @@ func TestScenarios(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, sc.handled, r.Handled())
 			text, js := render(t, r)
-			golden(t, sc.name+".txt", text)
-			golden(t, sc.name+".json", js)
+			golden.Check(t, sc.name+".txt", text)
+			golden.Check(t, sc.name+".json", js)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package explain
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,9 +14,9 @@ import (
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"github.com/dh-teardown/dh-teardown/dh/internal/golden"
+)
 
 // example is the bundled source tree whose declarations the explain tests use.
 const example = "../../../examples/hello/2.0"
@@ -27,18 +26,6 @@ func run(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	code := Command(args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
-}
-
-// golden compares got with testdata/NAME, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	file := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(file)
-	require.NoError(t, err, "run go test -update to create the golden file")
-	assert.Equal(t, string(want), got)
 }
 
 // explainCases are the transitions of the golden files, by file name.
@@ -78,7 +65,7 @@ func TestExplainGolden(t *testing.T) {
 				if format == "json" {
 					ext = ".json"
 				}
-				golden(t, "explain/"+tc.name+ext+".golden", stdout)
+				golden.Check(t, "explain/"+tc.name+ext+".golden", []byte(stdout))
 			}
 		})
 	}

@@ -9,12 +9,14 @@ import (
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/cli"
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/golden"
 )
 
 func TestRenderGolden(t *testing.T) {
 	code, stdout, stderr := run("render", example)
 	require.Equal(t, cli.ExitOK, code, stderr)
-	golden(t, "render/hello-2.0.txt.golden", stdout)
+	golden.Check(t, "render/hello-2.0.txt.golden", []byte(stdout))
 
 	code, stdout, _ = run("render", "-p", "hello", "../../../examples/hello/1.0")
 	assert.Equal(t, cli.ExitOK, code)
@@ -25,7 +27,7 @@ func TestAuditCommand(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		code, stdout, stderr := run("audit", "--root", "../audit/testdata/root", "--format", format)
 		require.Equal(t, cli.ExitOK, code, stderr)
-		golden(t, "audit/fixture."+format+".golden", stdout)
+		golden.Check(t, "audit/fixture."+format+".golden", []byte(stdout))
 	}
 }
 
