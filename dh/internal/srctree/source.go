@@ -14,6 +14,7 @@ import (
 	"pault.ag/go/debian/control"
 	"pault.ag/go/debian/dependency"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -220,14 +221,10 @@ func readCompat(fsys fs.FS, src *Source, control []byte, diags *maintscript.Diag
 
 // describeReadError says why a file could not be read, without repeating its name.
 func describeReadError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return "no such file"
 	}
-	return err.Error()
+	return debhelper.Cause(err).Error()
 }
 
 func errorf(diags *maintscript.Diagnostics, file string, line int, format string, args ...any) {
