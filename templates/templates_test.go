@@ -159,20 +159,27 @@ func calledIn(node parse.Node, used map[string]bool) {
 	}
 }
 
-// allTemplates parses every family and returns all their templates: snippets and partials.
-func allTemplates(t *testing.T) []*template.Template {
+// familySets parses every family and returns their template sets by family name.
+func familySets(t *testing.T) map[string]*template.Template {
 	t.Helper()
-	var all []*template.Template
-	seen := map[string]bool{}
+	sets := map[string]*template.Template{}
 	for _, name := range Names() {
 		fam, _, _ := strings.Cut(name, ".")
-		if seen[fam] {
+		if sets[fam] != nil {
 			continue
 		}
-		seen[fam] = true
 		set, err := parsed(fam)
 		require.NoError(t, err, fam)
 		require.NotNil(t, set, fam)
+		sets[fam] = set
+	}
+	return sets
+}
+
+// allTemplates returns the templates of every family: snippets and partials.
+func allTemplates(t *testing.T) []*template.Template {
+	var all []*template.Template
+	for _, set := range familySets(t) {
 		all = append(all, set.Templates()...)
 	}
 	return all
@@ -183,15 +190,7 @@ func allTemplates(t *testing.T) []*template.Template {
 // defined in a file of the same family.
 func TestPartialsStayInTheirFamily(t *testing.T) {
 	calls := 0
-	seen := map[string]bool{}
-	for _, name := range Names() {
-		fam, _, _ := strings.Cut(name, ".")
-		if seen[fam] {
-			continue
-		}
-		seen[fam] = true
-		set, err := parsed(fam)
-		require.NoError(t, err, fam)
+	for fam, set := range familySets(t) {
 		for _, tmpl := range set.Templates() {
 			if tmpl.Tree == nil {
 				continue
