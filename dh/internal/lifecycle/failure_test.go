@@ -28,11 +28,7 @@ func TestNewPreinstFailsAfterStoppingTheRemovedDaemon(t *testing.T) {
 			// 2.0's preinst stops hello-legacyd and moves its conffiles aside, then fails:
 			// dpkg runs 2.0's postrm abort-upgrade (conffiles back, daemon started) and
 			// 1.x's postinst abort-upgrade.
-			s.failAt("hello", "2.0", "preinst", "upgrade")
-			s.dpkgFails("-i", s.in(helloDeb(t, "2.0"))[0])
-			assert.Equal(t, "installed", s.status("hello"))
-			assert.Equal(t, from, s.version("hello"))
-			s.check("after the failed preinst of 2.0")
+			s.failedUpgrade("hello", from, helloDeb(t, "2.0"), "after the failed preinst of 2.0", hook{"2.0", "preinst", "upgrade"})
 			assert.NotEqual(t, legacy, s.pid("hello-legacyd"), "hello-legacyd was stopped and started again")
 			assert.FileExists(t, s.r.Path("/etc/default/hello-legacyd"))
 			s.noDpkgLeftovers("/etc/init.d/hello-legacyd", "/etc/default/hello-legacyd")
@@ -77,12 +73,8 @@ func oldScriptUpgradeFails(t *testing.T, script string) {
 		t.Run(from+" and the fallback", func(t *testing.T) {
 			s := newHello(t)
 			s.install(helloDeb(t, from))
-			s.failAt("hello", from, script, "upgrade")
-			s.failAt("hello", "2.0", script, "failed-upgrade")
-			s.dpkgFails("-i", s.in(helloDeb(t, "2.0"))[0])
-			assert.Equal(t, "installed", s.status("hello"))
-			assert.Equal(t, from, s.version("hello"))
-			s.check("after the failed " + script + " upgrade of " + from)
+			s.failedUpgrade("hello", from, helloDeb(t, "2.0"), "after the failed "+script+" upgrade of "+from,
+				hook{from, script, "upgrade"}, hook{"2.0", script, "failed-upgrade"})
 			s.noDpkgLeftovers("/etc/init.d/hello-legacyd", "/etc/default/hello-legacyd", "/etc/init.d/hellod")
 			s.heal()
 			s.install(helloDeb(t, "2.0"))

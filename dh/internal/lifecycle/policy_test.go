@@ -95,9 +95,6 @@ func TestUpgradePoliciesWhenTheOldPostrmFails(t *testing.T) {
 		hook{"1.0", "postrm", "upgrade"}, hook{"2.0", "postrm", "failed-upgrade"})
 }
 
-// hook is a maintainer script of a version called with an action.
-type hook struct{ version, script, action string }
-
 // upgradeFailsAndUnwinds makes, for every policy, the upgrade from 1.0 to 2.0 fail at the
 // hooks: dpkg unwinds to 1.0 and the invariant holds (step names the check); healed, the
 // upgrade completes and the package purges.
@@ -105,12 +102,7 @@ func upgradeFailsAndUnwinds(t *testing.T, step string, fails ...hook) {
 	for _, policy := range trees.Policies {
 		t.Run(policy, func(t *testing.T) {
 			s, pkg := newPolicy(t, policy)
-			for _, h := range fails {
-				s.failAt(pkg, h.version, h.script, h.action)
-			}
-			s.dpkgFails("-i", s.in(policyDeb(t, "2.0", policy))[0])
-			assert.Equal(t, "1.0", s.version(pkg))
-			s.check(step)
+			s.failedUpgrade(pkg, "1.0", policyDeb(t, "2.0", policy), step, fails...)
 			s.heal()
 			s.install(policyDeb(t, "2.0", policy))
 			s.purge(pkg)
