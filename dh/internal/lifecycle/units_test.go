@@ -3,11 +3,14 @@
 package lifecycle
 
 import (
+	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 // The units half of issue 10 under real dpkg, with examples/greeter: 1.0 ships greeterd (with
@@ -118,6 +121,49 @@ func TestGreeterUpgradeKeepsDisabledReplacementDisabled(t *testing.T) {
 	s.removedGone()
 	assert.Empty(t, s.r.Pids("greeter-newd"))
 	assert.NotContains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants", "greeter-newd is not enabled for systemd either")
+	s.purgeGreeter()
+}
+
+// insservDeb returns the host distribution's insserv package, downloaded once into the test
+// cache with the host's apt.
+func insservDeb(t *testing.T) string {
+	t.Helper()
+	testenv.RequireCommand(t, "apt-get")
+	dir := testenv.CacheDir(t, "insserv")
+	debs, _ := filepath.Glob(filepath.Join(dir, "insserv_*.deb"))
+	if len(debs) == 0 {
+		cmd := exec.Command("apt-get", "-q", "download", "insserv")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "apt-get download insserv:\n%s", out)
+		debs, _ = filepath.Glob(filepath.Join(dir, "insserv_*.deb"))
+	}
+	require.Len(t, debs, 1, "insserv in %s", dir)
+	return debs[0]
+}
+
+// TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv is the same with insserv
+// installed, as on a sysvinit machine: update-rc.d then runs insserv, which deletes the links
+// of every init script that is gone — greeter-oldd's too, from the first update-rc.d call of
+// the upgrade's postinst on (its init script is moved away in the preinst) — and makes
+// greeter-newd's start links from its header unless it already has links.
+func TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv(t *testing.T) {
+	s := newGreeter(t)
+	out, err := s.r.Dpkg("-i", s.in(insservDeb(t))[0])
+	require.NoError(t, err, "dpkg -i insserv:\n%s", out)
+	// insserv's first run resequences the host's links; the root as it is after that run is
+	// what purging greeter must come back to.
+	s.r.MustRun(t, "update-rc.d greeter-none remove >/dev/null")
+	before, err := s.r.Snapshot()
+	require.NoError(t, err)
+	s.before = before
+	v1, _ := greeterDebs(t, "1.0")
+	s.install(v1)
+	s.disable("greeter-oldd")
+	s.disabled["greeter-newd"] = true
+	s.upgradeGreeter()
+	s.removedGone()
+	assert.Empty(t, s.r.Pids("greeter-newd"))
 	s.purgeGreeter()
 }
 
