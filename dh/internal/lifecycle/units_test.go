@@ -106,7 +106,30 @@ func TestGreeterUpgradeFromConfigFiles(t *testing.T) {
 	v1, _ := greeterDebs(t, "1.0")
 	s.install(v1)
 	s.dpkg("--remove", "greeter")
+	// What the postrm remove of packages built with debhelper before 13.10 also did (this
+	// debhelper's does not): mask the units, as deb-systemd-helper's own masks, not the
+	// administrator's.
+	s.r.MustRun(t, "DPKG_MAINTSCRIPT_PACKAGE=greeter deb-systemd-helper mask greeterd.service greeterd.socket greeter-oldd.service greeter-movedd.service")
 	s.upgradeGreeter()
+	s.removedGone()
+	// greeter-oldd was enabled: so is greeter-newd.
+	assert.Contains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants/greeter-newd.service", "greeter-newd is enabled")
+	s.purgeGreeter()
+}
+
+func TestGreeterUpgradeKeepsMaskedReplacementDisabled(t *testing.T) {
+	s := newGreeter(t)
+	v1, _ := greeterDebs(t, "1.0")
+	s.install(v1)
+	mask := "/etc/systemd/system/greeter-oldd.service"
+	s.r.MustRun(t, "ln -s /dev/null "+mask) // systemctl mask greeter-oldd.service, without systemd running
+	s.upgradeGreeter()
+	assert.NotContains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants", "greeter-newd is not enabled for systemd")
+	assert.Empty(t, s.r.MustRun(t, "ls /etc/systemd/system/greeter-newd.service 2>/dev/null || true"), "greeter-newd is not masked")
+	target, _, err := s.r.Run("readlink " + mask)
+	require.NoError(t, err, "the administrator's mask of greeter-oldd.service is left as it is")
+	assert.Equal(t, "/dev/null\n", target)
+	s.r.MustRun(t, "rm "+mask) // the administrator's file: theirs to remove
 	s.removedGone()
 	s.purgeGreeter()
 }
