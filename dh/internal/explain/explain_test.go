@@ -51,6 +51,8 @@ var explainCases = []struct {
 	{"remove-fail-prerm", []string{"--from", "2.0", "--to", "none", "--fail", "prerm"}},
 	{"purge", []string{"--from", "2.0", "--to", "purge"}},
 	{"purge-config-files", []string{"--from", "2.0", "--config-files", "--to", "purge"}},
+	{"upgrade-systemd", []string{"--from", "1.0", "--init", "systemd"}},
+	{"upgrade-fail-preinst-systemd", []string{"--from", "1.0", "--fail", "preinst", "--init", "systemd"}},
 }
 
 func TestExplainGolden(t *testing.T) {
@@ -217,6 +219,7 @@ func TestExplainBadInput(t *testing.T) {
 		code int
 		msg  string
 	}{
+		{"bad init", []string{"--from", "1.0", "--init", "upstart", example}, cli.ExitUsage, `--init "upstart": want sysvinit or systemd`},
 		{"missing tree", []string{"--from", "1.0", "testdata/nonexistent"}, cli.ExitBadInput, "no debian/ directory"},
 		{"bad from", []string{"--from", "1.0 beta", example}, cli.ExitBadInput, `--from "1.0 beta"`},
 		{"bad to", []string{"--from", "1.0", "--to", "x y", example}, cli.ExitBadInput, `--to "x y"`},

@@ -41,6 +41,8 @@ type version struct {
 	origin string
 	// about says what it is made of, for the assumptions.
 	about string
+	// units are the systemd units it ships, which setUp enables and starts.
+	units []string
 }
 
 // versions makes the packages of a transition.
@@ -48,6 +50,9 @@ type versions struct {
 	tree  *srctree.Tree
 	out   srctree.PackageOutput
 	rules initOptions
+	// units says that modelled versions ship a unit for each daemon declared removed later
+	// (NAME.service and the Units: of the declaration).
+	units bool
 }
 
 // withInit gives each init script of p the dh_installinit settings debian/rules gives it
@@ -144,6 +149,7 @@ func (v versions) modelled(number string) (version, error) {
 	p := maintscript.Package{Name: out.Package, Version: number}
 	removed := map[string]bool{}
 	var files []simulate.File
+	var units []string
 	var described []string
 	for _, d := range out.Input.Declarations.Daemons {
 		s := maintscript.InitScript{Name: d.Name}
@@ -177,6 +183,13 @@ func (v versions) modelled(number string) (version, error) {
 		}
 		p.InitScripts = append(p.InitScripts, s)
 		files = append(files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(s.Content), Conffile: true})
+		if v.units && removed[d.Name] {
+			for _, u := range append([]string{d.Name + ".service"}, d.Units...) {
+				files = append(files, simulate.File{Path: unitDir + "/" + u, Mode: 0o644, Content: unitModel(d.Name, u)})
+				units = append(units, u)
+				header += ", unit " + u
+			}
+		}
 		for _, c := range d.Conffiles {
 			files = append(files, simulate.File{Path: c, Mode: 0o644, Content: "# " + c + " of " + d.Name + " " + number + "\n", Conffile: true})
 		}
@@ -197,7 +210,25 @@ func (v versions) modelled(number string) (version, error) {
 	if len(described) > 0 {
 		what = strings.Join(described, ", ")
 	}
-	return version{pkg: pkg, origin: originModelled, about: fmt.Sprintf(
+	return version{pkg: pkg, origin: originModelled, units: units, about: fmt.Sprintf(
 		"%s %s: modelled from the declarations, not read: it ships %s; its scripts hold dh_installinit's code for those daemons (compat %d, as debian/rules runs it) and no other dh-teardown code",
 		out.Package, number, what, v.tree.Source.Compat)}, nil
+}
+
+// unitDir is where the modelled versions ship their units, as debhelper 13.11 installs them.
+const unitDir = "/lib/systemd/system"
+
+// unitModel is the file of unit, one of daemon's (simulation data: only its [Install]
+// section matters, to deb-systemd-helper).
+func unitModel(daemon, unit string) string {
+	wantedBy := "multi-user.target"
+	switch {
+	case strings.HasSuffix(unit, ".socket"):
+		wantedBy = "sockets.target"
+	case strings.HasSuffix(unit, ".timer"):
+		wantedBy = "timers.target"
+	case strings.HasSuffix(unit, ".path"):
+		wantedBy = "paths.target"
+	}
+	return fmt.Sprintf("[Unit]\nDescription=%s (modelled)\n\n[Install]\nWantedBy=%s\n", daemon, wantedBy)
 }
