@@ -152,33 +152,16 @@ func stateOf(sys *simulate.System, pkg string, decls *maintscript.Declarations, 
 		st.Version = rec.Version
 	}
 	for _, d := range decls.Daemons {
-		ds := daemonState{Name: d.Name, Running: sys.Running[d.Name], InitScript: "absent", Links: sys.RcLinks(d.Name)}
-		if ds.Links == nil {
-			ds.Links = []string{}
-		}
-		if systemd && d.RemovedIn != "" {
-			for _, u := range append([]string{d.Name + ".service"}, d.Units...) {
-				us := unitState{Name: u, Enabled: sys.UnitEnabled(u), Active: sys.UnitActive(u), Left: sys.UnitState(u)}
-				if us.Left == nil {
-					us.Left = []string{}
-				}
-				ds.Running = ds.Running || us.Active
-				ds.Units = append(ds.Units, us)
-			}
-		}
-		if n, err := sys.FS.Stat("/etc/init.d/" + d.Name); err == nil {
-			ds.InitScript = "not executable"
-			if n.Mode&0o111 != 0 {
-				ds.InitScript = "executable"
-			}
-		}
-		st.Daemons = append(st.Daemons, ds)
+		st.Daemons = append(st.Daemons, daemonOf(sys, d, systemd))
 		for _, c := range append([]string{"/etc/init.d/" + d.Name}, d.Conffiles...) {
 			for _, suffix := range conffileVariants {
 				if sys.FS.Exists(c + suffix) {
 					st.Files = append(st.Files, c+suffix)
 				}
 			}
+		}
+		if d.ReplacedBy != "" {
+			st.Daemons = append(st.Daemons, daemonOf(sys, maintscript.Daemon{Name: d.ReplacedBy}, systemd))
 		}
 	}
 	for _, info := range decls.Infos {
@@ -188,6 +171,32 @@ func stateOf(sys *simulate.System, pkg string, decls *maintscript.Declarations, 
 	}
 	st.Info = sys.InfoEntries("")
 	return st
+}
+
+// daemonOf is the state of the declared daemon d (or of the one that replaces a declared
+// one); with systemd, that of its units too when it is declared removed.
+func daemonOf(sys *simulate.System, d maintscript.Daemon, systemd bool) daemonState {
+	ds := daemonState{Name: d.Name, Running: sys.Running[d.Name], InitScript: "absent", Links: sys.RcLinks(d.Name)}
+	if ds.Links == nil {
+		ds.Links = []string{}
+	}
+	if systemd && d.RemovedIn != "" {
+		for _, u := range append([]string{d.Name + ".service"}, d.Units...) {
+			us := unitState{Name: u, Enabled: sys.UnitEnabled(u), Active: sys.UnitActive(u), Left: sys.UnitState(u)}
+			if us.Left == nil {
+				us.Left = []string{}
+			}
+			ds.Running = ds.Running || us.Active
+			ds.Units = append(ds.Units, us)
+		}
+	}
+	if n, err := sys.FS.Stat("/etc/init.d/" + d.Name); err == nil {
+		ds.InitScript = "not executable"
+		if n.Mode&0o111 != 0 {
+			ds.InitScript = "executable"
+		}
+	}
+	return ds
 }
 
 func operationOf(command string, t *simulate.Trace) operationJSON {

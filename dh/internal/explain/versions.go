@@ -107,6 +107,20 @@ func render(p maintscript.Package, files []simulate.File) (simulate.Package, err
 func (v versions) generated() (version, error) {
 	in := v.out.Input
 	in.InitScripts = append([]maintscript.InitScript(nil), in.InitScripts...)
+	// A daemon that replaces a removed one (Replaced-By) is not declared itself: its init
+	// script is the tree's, as dh_installinit installs it.
+	for _, d := range in.Declarations.Daemons {
+		if _, shipped := in.InitScript(d.ReplacedBy); d.ReplacedBy == "" || shipped {
+			continue
+		}
+		s, ok, err := v.tree.SourceInitScript(in.Name, d.ReplacedBy)
+		if err != nil {
+			return version{}, fmt.Errorf("daemon %q: Replaced-By %q: %v", d.Name, d.ReplacedBy, err)
+		}
+		if ok {
+			in.InitScripts = append(in.InitScripts, s)
+		}
+	}
 	var files []simulate.File
 	for _, s := range in.InitScripts {
 		files = append(files, simulate.File{Path: "/etc/init.d/" + s.Name, Mode: 0o755, Content: string(s.Content), Conffile: true})
