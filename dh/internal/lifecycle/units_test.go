@@ -117,6 +117,27 @@ func TestGreeterUpgradeFromConfigFiles(t *testing.T) {
 	s.purgeGreeter()
 }
 
+// TestGreeterReconfigureKeepsDisabledReplacementDisabled: the 2.0 postinst fails after its code
+// ran (records gone, greeter-newd's K links made); configuring again must leave greeter-newd
+// disabled and stopped, with insserv as on a sysvinit machine.
+func TestGreeterReconfigureKeepsDisabledReplacementDisabled(t *testing.T) {
+	s := newGreeterWithInsserv(t)
+	v1, _ := greeterDebs(t, "1.0")
+	s.install(v1)
+	s.disable("greeter-oldd")
+	s.disabled["greeter-newd"] = true
+	s.failAt("greeter", "2.0", "postinst", "configure")
+	v2, extra := greeterDebs(t, "2.0")
+	s.dpkgFails(append([]string{"-i"}, s.in(v2, extra)...)...)
+	s.heal()
+	s.dpkg("--configure", "-a")
+	assert.Equal(t, "installed", s.status("greeter"))
+	s.removedGone()
+	assert.Empty(t, s.r.Pids("greeter-newd"))
+	assert.NotContains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants", "greeter-newd is not enabled for systemd either")
+	s.purgeGreeter()
+}
+
 func TestGreeterUpgradeKeepsMaskedReplacementDisabled(t *testing.T) {
 	s := newGreeter(t)
 	v1, _ := greeterDebs(t, "1.0")
@@ -165,12 +186,9 @@ func insservDeb(t *testing.T) string {
 	return debs[0]
 }
 
-// TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv is the same with insserv
-// installed, as on a sysvinit machine: update-rc.d then runs insserv, which deletes the links
-// of every init script that is gone — greeter-oldd's too, from the first update-rc.d call of
-// the upgrade's postinst on (its init script is moved away in the preinst) — and makes
-// greeter-newd's start links from its header unless it already has links.
-func TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv(t *testing.T) {
+// newGreeterWithInsserv is newGreeter with insserv installed in the root, so that update-rc.d
+// hands the links to insserv as on a sysvinit machine.
+func newGreeterWithInsserv(t *testing.T) *scenario {
 	s := newGreeter(t)
 	out, err := s.r.Dpkg("-i", s.in(insservDeb(t))[0])
 	require.NoError(t, err, "dpkg -i insserv:\n%s", out)
@@ -180,6 +198,16 @@ func TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv(t *testing.T)
 	before, err := s.r.Snapshot()
 	require.NoError(t, err)
 	s.before = before
+	return s
+}
+
+// TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv is the same with insserv
+// installed, as on a sysvinit machine: update-rc.d then runs insserv, which deletes the links
+// of every init script that is gone — greeter-oldd's too, from the first update-rc.d call of
+// the upgrade's postinst on (its init script is moved away in the preinst) — and makes
+// greeter-newd's start links from its header unless it already has links.
+func TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv(t *testing.T) {
+	s := newGreeterWithInsserv(t)
 	v1, _ := greeterDebs(t, "1.0")
 	s.install(v1)
 	s.disable("greeter-oldd")
