@@ -62,6 +62,7 @@ func (r *report) markdown(machine []string) string {
 func toolsSection(tools []toolResult, inits []initCost, toolsDir string, env []string, loadBefore, loadAfter string) string {
 	b := &strings.Builder{}
 	b.WriteString("## Commands: dh_installinit and dh_teardown\n\n")
+	fmt.Fprintf(b, "Measured %s. ", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(b, "Each command on a fresh copy of a generated tree (`trees.ManySource`: every package ships a daemon with "+
 		"`debian/PKG.init`, `.default` and a `.teardown` declaring it multiuser and a second daemon removed), %d runs, "+
 		"interleaved; no package selection option (all packages); the environment is the one dpkg-buildpackage gives "+
@@ -148,7 +149,9 @@ func writeFloors(b *strings.Builder, tools []toolResult, inits []initCost) {
 	for _, c := range inits {
 		fmt.Fprintf(b, "| %s | %.2f ms |\n", c.pkg, float64(c.median.Microseconds())/1000)
 	}
-	b.WriteString("\n")
+	b.WriteString("\nWhere \"left for the work\" is smaller than our work, 10× is out of reach by arithmetic, whatever the " +
+		"work is made of: docs/design.md §7 says what the floors and the work per package consist of (system calls " +
+		"per package, template rendering, sprig's dependencies) and what was taken out of them.\n\n")
 }
 
 // downtimeSection renders the downtime part.
