@@ -419,7 +419,8 @@ func (g *generator) removedDaemon(d Daemon, alreadyRemoved []string) {
 	}
 	if d.ReplacedBy != "" {
 		unit := d.ReplacedBy + ".service"
-		data.ReplacedBy = &templates.Replacement{Name: d.ReplacedBy, InitScript: "/etc/init.d/" + d.ReplacedBy, Unit: templates.Unit{Name: unit, Files: unitFiles(unit)}}
+		data.ReplacedBy = &templates.Replacement{Name: d.ReplacedBy, InitScript: "/etc/init.d/" + d.ReplacedBy, Unit: templates.Unit{Name: unit, Files: unitFiles(unit)},
+			OldMask: unitDirs[0] + "/" + service, OldMaskRecord: dshMaskedDir + "/" + service}
 	}
 	for _, script := range []Script{Preinst, Postinst, Postrm} {
 		g.render(script, "daemon-removed", subject, data, false)
@@ -438,6 +439,10 @@ const stateDir = "/run/dh-teardown"
 // gone from the system; one whose file is still in one of them moved to another package (or is
 // the administrator's own) and is left alone.
 var unitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"}
+
+// dshMaskedDir is where deb-systemd-helper records the masks it made (/etc/systemd/system
+// links to /dev/null), to tell them from an administrator's, which it never removes.
+const dshMaskedDir = "/var/lib/systemd/deb-systemd-helper-masked"
 
 func unitFiles(unit string) []string {
 	files := make([]string, len(unitDirs))

@@ -53,6 +53,11 @@ type Replacement struct {
 	Name, InitScript string
 	// Unit is NAME.service (its Record is unused).
 	Unit Unit
+	// OldMask is the mask of the replaced daemon's unit, /etc/systemd/system/OLD.service (a
+	// link to /dev/null), and OldMaskRecord where deb-systemd-helper records that it made that
+	// mask itself (as it does when the package is removed); a mask it did not make is the
+	// administrator's, which counts as disabled.
+	OldMask, OldMaskRecord string
 }
 
 // RemovedInfo is the data of the "info-removed.*" snippets: an explicitly registered info

@@ -238,10 +238,11 @@ no_records`)
 	scenario(t, m, "(3) purge after the upgrade: nothing is left", purge+`
 stopped greeter-newd; stopped greeter-movedd
 nothing_left; no_records`)
-	// Not run: scenario (5) with greeter-oldd disabled by the administrator. On this
-	// machine (insserv) greeter-newd ends enabled and running: the generated postinst hands
-	// greeter-oldd's K links to greeter-newd before dh_installinit's block, whose
-	// `update-rc.d greeter-newd defaults` (insserv) then makes start links again. A known bug
-	// of the Replaced-By code on sysvinit with insserv, open in the issue tracker; the
-	// scenario comes back with the fix. The systemd half (TestUnitsOnSystemd) passes.
+	scenario(t, m, "(5) greeter-oldd disabled by the administrator: greeter-newd installed disabled and stopped",
+		install1+`update-rc.d greeter-oldd disable >/dev/null 2>&1; invoke-rc.d greeter-oldd stop >/dev/null 2>&1
+stopped greeter-oldd; rc_links greeter-oldd K
+`+upgrade+`
+stopped greeter-newd; rc_links greeter-newd K; no_rc_links greeter-oldd
+running greeter-movedd; no_records
+`+purge+`nothing_left`)
 }

@@ -379,7 +379,7 @@ var (
 )
 
 // configureFrom10 is postinst configure 1.0 after 2.0's preinst and unpack: per removed daemon,
-// its units' state purged, its rc links removed (greeter-oldd's become greeter-newd's first),
+// its units' state purged, its rc links removed (greeter-oldd's handed over to greeter-newd first),
 // systemd reloaded; then debhelper's reload for greeter-newd.
 func configureFrom10(systemd bool) []string {
 	var out []string
@@ -397,7 +397,7 @@ func configureFrom10(systemd bool) []string {
 	purge("greeterd.socket", "greeterd.service")
 	removed("greeterd")
 	for _, l := range []string{"rc0.d/K01", "rc1.d/K01", "rc2.d/S01", "rc3.d/S01", "rc4.d/S01", "rc5.d/S01", "rc6.d/K01"} {
-		out = append(out, "ln -s ../init.d/greeter-newd /etc/"+l+"greeter-newd", "rm -f /etc/"+l+"greeter-oldd")
+		out = append(out, "ln -s ../init.d/greeter-newd /etc/"+l+"greeter-newd")
 	}
 	purge("greeter-oldd.service")
 	removed("greeter-oldd")

@@ -16,7 +16,7 @@ import (
 // Synopsis is the usage of teardown explain.
 const Synopsis = `teardown explain [-p PKG] --from OLD|none [--config-files] [--to NEW|none|purge]
                         [--fail preinst|prerm|postrm|postinst|unpack [--fail-early]]
-                        [--format text|json] [DIR]`
+                        [--init sysvinit|systemd] [--format text|json] [DIR]`
 
 // about is the description --help prints.
 const about = `
@@ -34,6 +34,9 @@ the other version is modelled from the declarations.
   --from V --to none|purge       remove or purge V, the version DIR builds
   --fail STEP                    that script fails after its code ran (or dpkg's unpack
                                  fails): show how dpkg and the scripts unwind
+  --init systemd                 the machine runs systemd (default: sysvinit); the modelled
+                                 version ships a unit NAME.service (and those of Units:)
+                                 for each daemon declared removed, enabled and active
 
 The options debian/rules gives dh_installinit (override_dh_installinit) are read; a recipe
 line that cannot be read is named in the notes.
@@ -51,6 +54,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	configFiles := fl.Bool("config-files", false, "the --from version was removed, not purged: only its conffiles and postrm are left")
 	fail := fl.String("fail", "", "make `STEP` fail: "+failList()+" (the script dpkg runs for it in this transition)")
 	early := fl.Bool("fail-early", false, "with --fail: the script fails before its code runs, not after")
+	initSystem := fl.String("init", initSysvinit, "the `INIT` system the machine runs: sysvinit or systemd")
 	format := fl.String("format", "text", "output `FORMAT`: text or json")
 	if status, done := fl.Parse(args); done {
 		return status
@@ -66,6 +70,8 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return fl.UsageError("-p names one package")
 	case *format != "text" && *format != "json":
 		return fl.UsageError(fmt.Sprintf("--format %q: want text or json", *format))
+	case *initSystem != initSysvinit && *initSystem != initSystemd:
+		return fl.UsageError(fmt.Sprintf("--init %q: want sysvinit or systemd", *initSystem))
 	case *fail != "" && !slices.Contains(failSteps, *fail):
 		return fl.UsageError(fmt.Sprintf("--fail %q: want %s", *fail, failList()))
 	}
@@ -85,7 +91,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return problem(err)
 	}
-	ex, err := explain(tree, *out, tr)
+	ex, err := explain(tree, *out, tr, *initSystem)
 	if err != nil {
 		return problem(err)
 	}

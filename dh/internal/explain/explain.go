@@ -23,21 +23,29 @@ import (
 	"github.com/dh-teardown/dh-teardown/dh/internal/srctree"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 	"github.com/dh-teardown/dh-teardown/maintscript/simulate"
+	"github.com/dh-teardown/dh-teardown/templates"
 )
 
-// explain builds both versions of the package, sets the simulated system up in the state
-// before the transition, and runs the transition's dpkg commands.
-func explain(tree *srctree.Tree, out srctree.PackageOutput, tr Transition) (*explanation, error) {
+// The init systems the simulated machine can run (--init).
+const (
+	initSysvinit = "sysvinit"
+	initSystemd  = "systemd"
+)
+
+// explain builds both versions of the package, sets the simulated system, booted with
+// initSystem, up in the state before the transition, and runs the transition's dpkg commands.
+func explain(tree *srctree.Tree, out srctree.PackageOutput, tr Transition, initSystem string) (*explanation, error) {
 	decls := out.Input.Declarations
+	systemd := initSystem == initSystemd
 	ex := &explanation{Package: out.Package, Transition: tr.kind, From: tr.from, To: tr.to, ConfigFiles: tr.configFiles,
-		Fail: tr.fail, FailEarly: tr.early, tr: tr}
+		Fail: tr.fail, FailEarly: tr.early, Init: initSystem, tr: tr}
 	switch tr.kind {
 	case kindRemove:
 		ex.To = "none"
 	case kindPurge:
 		ex.To = "purge"
 	}
-	vs := versions{tree: tree, out: out, rules: readInitOptions(tree, out.Package)}
+	vs := versions{tree: tree, out: out, rules: readInitOptions(tree, out.Package), units: systemd}
 	ex.Notes = vs.rules.notes
 	built, err := vs.generated()
 	if err != nil {
@@ -73,9 +81,15 @@ func explain(tree *srctree.Tree, out srctree.PackageOutput, tr Transition) (*exp
 	} else {
 		ex.Assumptions = append(ex.Assumptions, "the options debian/rules gives dh_installinit (override_dh_installinit) apply to every version")
 	}
-	ex.Assumptions = append(ex.Assumptions,
-		"the system runs sysvinit in runlevel 2, without policy-rc.d; init scripts are not run, a daemon counts as running after a successful start and stopped after a stop",
-		"a daemon runs before the transition when the version installed ships it (its postinst started it)")
+	if systemd {
+		ex.Assumptions = append(ex.Assumptions,
+			"the system runs systemd, without policy-rc.d; units are not run, a unit counts as active after a successful start and inactive after a stop",
+			"a daemon runs before the transition when the version installed ships it: its units are enabled and active, as dh_installsystemd's code makes them")
+	} else {
+		ex.Assumptions = append(ex.Assumptions,
+			"the system runs sysvinit in runlevel 2, without policy-rc.d; init scripts are not run, a daemon counts as running after a successful start and stopped after a stop",
+			"a daemon runs before the transition when the version installed ships it (its postinst started it)")
+	}
 	if old != nil {
 		ex.Old, ex.oldPkg = versionOf(old.pkg, old.origin), &old.pkg
 	}
@@ -84,12 +98,15 @@ func explain(tree *srctree.Tree, out srctree.PackageOutput, tr Transition) (*exp
 	}
 
 	sys := simulate.NewSystem()
+	if systemd {
+		sys.BootSystemd()
+	}
 	if old != nil {
-		if err := setUp(sys, old.pkg, decls, tr); err != nil {
+		if err := setUp(sys, *old, decls, tr); err != nil {
 			return nil, err
 		}
 	}
-	ex.Before = stateOf(sys, out.Package, decls)
+	ex.Before = stateOf(sys, out.Package, decls, systemd)
 	var opts []simulate.Option
 	if tr.injected != nil {
 		opts = append(opts, *tr.injected)
@@ -117,16 +134,23 @@ func explain(tree *srctree.Tree, out srctree.PackageOutput, tr Transition) (*exp
 			record("dpkg --configure "+out.Package, t, err)
 		}
 	}
-	ex.After = stateOf(sys, out.Package, decls)
+	ex.After = stateOf(sys, out.Package, decls, systemd)
 	return ex, nil
 }
 
 // setUp brings the system to the state before the transition: old installed (its postinst
-// starts its daemons), explicitly registered info documents registered, and for
-// --config-files old removed.
-func setUp(sys *simulate.System, old simulate.Package, decls *maintscript.Declarations, tr Transition) error {
+// starts its daemons), its units enabled and started as dh_installsystemd's postinst code
+// does, explicitly registered info documents registered, and for --config-files old removed.
+func setUp(sys *simulate.System, v version, decls *maintscript.Declarations, tr Transition) error {
+	old := v.pkg
 	if t, err := sys.Install(old); err != nil {
 		return fmt.Errorf("setting up: installing %s %s in the simulation failed: %v%s", old.Name, old.Version, err, unknownCommands(t))
+	}
+	for _, u := range v.units {
+		src := "deb-systemd-helper enable " + templates.Quote(u) + " >/dev/null\nif [ -d /run/systemd/system ]; then deb-systemd-invoke start " + templates.Quote(u) + " >/dev/null; fi\n"
+		if step, err := sys.RunScript(old.Name, "postinst", src, "configure"); err != nil || step.Exit != 0 {
+			return fmt.Errorf("setting up: enabling and starting %s in the simulation failed: %v %s", u, err, step.Output)
+		}
 	}
 	for _, info := range decls.Infos {
 		if info.Registration != maintscript.Explicit || !sys.FS.Exists(info.File) {

@@ -29,7 +29,7 @@ func explainFor(t *testing.T, from, to string, configFiles bool, fail string, ea
 	require.NotNil(t, out, diags)
 	tr, err := ParseTransition(from, to, configFiles, fail, early, tree.Source.Version)
 	require.NoError(t, err)
-	ex, err := explain(tree, *out, tr)
+	ex, err := explain(tree, *out, tr, initSysvinit)
 	require.NoError(t, err)
 	return ex
 }

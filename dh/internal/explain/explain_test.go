@@ -51,6 +51,8 @@ var explainCases = []struct {
 	{"remove-fail-prerm", []string{"--from", "2.0", "--to", "none", "--fail", "prerm"}},
 	{"purge", []string{"--from", "2.0", "--to", "purge"}},
 	{"purge-config-files", []string{"--from", "2.0", "--config-files", "--to", "purge"}},
+	{"upgrade-systemd", []string{"--from", "1.0", "--init", "systemd"}},
+	{"upgrade-fail-preinst-systemd", []string{"--from", "1.0", "--fail", "preinst", "--init", "systemd"}},
 }
 
 func TestExplainGolden(t *testing.T) {
@@ -217,6 +219,7 @@ func TestExplainBadInput(t *testing.T) {
 		code int
 		msg  string
 	}{
+		{"bad init", []string{"--from", "1.0", "--init", "upstart", example}, cli.ExitUsage, `--init "upstart": want sysvinit or systemd`},
 		{"missing tree", []string{"--from", "1.0", "testdata/nonexistent"}, cli.ExitBadInput, "no debian/ directory"},
 		{"bad from", []string{"--from", "1.0 beta", example}, cli.ExitBadInput, `--from "1.0 beta"`},
 		{"bad to", []string{"--from", "1.0", "--to", "x y", example}, cli.ExitBadInput, `--to "x y"`},
@@ -295,4 +298,44 @@ func TestExplainReadsDebianRules(t *testing.T) {
 	ex = explanation{}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &ex))
 	assert.Contains(t, ex.Assumptions, "debian/rules has no override_dh_installinit: dh runs dh_installinit with its default options")
+}
+
+// TestExplainReplacedBy explains examples/greeter, whose greeter-oldd is replaced by
+// greeter-newd: the generated version ships greeter-newd (its init script from the tree), the
+// postinst hands greeter-oldd's rc links over to it before dh_installinit's code registers and
+// starts it, and the states list it.
+func TestExplainReplacedBy(t *testing.T) {
+	code, stdout, stderr := run("-p", "greeter", "--from", "1.0", "--format", "json", "../../../examples/greeter/2.0")
+	require.Equal(t, cli.ExitOK, code, stderr)
+	var ex explanation
+	require.NoError(t, json.Unmarshal([]byte(stdout), &ex))
+	var postinst []string
+	for _, op := range ex.Operations {
+		for _, s := range op.Steps {
+			if s.Script != "postinst" {
+				continue
+			}
+			for _, c := range s.Commands {
+				if line := strings.Join(c.Argv, " "); strings.Contains(line, "greeter-newd") {
+					postinst = append(postinst, line)
+				}
+			}
+		}
+	}
+	assert.Equal(t, []string{
+		"ln -s ../init.d/greeter-newd /etc/rc0.d/K01greeter-newd", "ln -s ../init.d/greeter-newd /etc/rc1.d/K01greeter-newd",
+		"ln -s ../init.d/greeter-newd /etc/rc2.d/S01greeter-newd", "ln -s ../init.d/greeter-newd /etc/rc3.d/S01greeter-newd",
+		"ln -s ../init.d/greeter-newd /etc/rc4.d/S01greeter-newd", "ln -s ../init.d/greeter-newd /etc/rc5.d/S01greeter-newd",
+		"ln -s ../init.d/greeter-newd /etc/rc6.d/K01greeter-newd",
+		"update-rc.d greeter-newd defaults", "invoke-rc.d --skip-systemd-native greeter-newd restart",
+	}, postinst)
+	var newd *daemonState
+	for i, d := range ex.After.Daemons {
+		if d.Name == "greeter-newd" {
+			newd = &ex.After.Daemons[i]
+		}
+	}
+	require.NotNil(t, newd, "the state after lists greeter-newd")
+	assert.True(t, newd.Running)
+	assert.Contains(t, newd.Links, "rc2.d/S01greeter-newd")
 }

@@ -45,6 +45,18 @@ type daemonState struct {
 	// InitScript is "absent", "executable" or "not executable".
 	InitScript string   `json:"init_script"`
 	Links      []string `json:"links"`
+	// Units are, with --init systemd and for a daemon declared removed, its units
+	// (NAME.service and those of Units:) as systemd sees them.
+	Units []unitState `json:"units,omitempty"`
+}
+
+// unitState is one unit of a declared daemon on a simulated machine running systemd.
+type unitState struct {
+	Name    string `json:"name"`
+	Enabled bool   `json:"enabled"`
+	Active  bool   `json:"active"`
+	// Left lists its links under /etc/systemd/system and deb-systemd-helper's state files.
+	Left []string `json:"left"`
 }
 
 // operationJSON is one dpkg command of the transition and what it ran.
@@ -93,7 +105,9 @@ type explanation struct {
 	Package string `json:"package"`
 	// Transition is install, upgrade, downgrade, reinstall, remove or purge; ConfigFiles
 	// says it starts from the config-files state of From.
-	Transition  string `json:"transition"`
+	Transition string `json:"transition"`
+	// Init is the init system the simulated machine runs: sysvinit or systemd.
+	Init        string `json:"init"`
 	From        string `json:"from"`
 	To          string `json:"to"`
 	ConfigFiles bool   `json:"config_files"`
@@ -132,29 +146,22 @@ func versionOf(p simulate.Package, origin string) *versionJSON {
 // conffileVariants are the names dpkg and dpkg-maintscript-helper give a conffile in transit.
 var conffileVariants = []string{"", ".dpkg-new", ".dpkg-remove", ".dpkg-backup", ".dpkg-dist", ".dpkg-old"}
 
-func stateOf(sys *simulate.System, pkg string, decls *maintscript.Declarations) stateJSON {
+func stateOf(sys *simulate.System, pkg string, decls *maintscript.Declarations, systemd bool) stateJSON {
 	st := stateJSON{Status: string(sys.Status(pkg)), Daemons: []daemonState{}, Files: []string{}}
 	if rec := sys.DB[pkg]; rec != nil {
 		st.Version = rec.Version
 	}
 	for _, d := range decls.Daemons {
-		ds := daemonState{Name: d.Name, Running: sys.Running[d.Name], InitScript: "absent", Links: sys.RcLinks(d.Name)}
-		if ds.Links == nil {
-			ds.Links = []string{}
-		}
-		if n, err := sys.FS.Stat("/etc/init.d/" + d.Name); err == nil {
-			ds.InitScript = "not executable"
-			if n.Mode&0o111 != 0 {
-				ds.InitScript = "executable"
-			}
-		}
-		st.Daemons = append(st.Daemons, ds)
+		st.Daemons = append(st.Daemons, daemonOf(sys, d, systemd))
 		for _, c := range append([]string{"/etc/init.d/" + d.Name}, d.Conffiles...) {
 			for _, suffix := range conffileVariants {
 				if sys.FS.Exists(c + suffix) {
 					st.Files = append(st.Files, c+suffix)
 				}
 			}
+		}
+		if d.ReplacedBy != "" {
+			st.Daemons = append(st.Daemons, daemonOf(sys, maintscript.Daemon{Name: d.ReplacedBy}, systemd))
 		}
 	}
 	for _, info := range decls.Infos {
@@ -164,6 +171,32 @@ func stateOf(sys *simulate.System, pkg string, decls *maintscript.Declarations) 
 	}
 	st.Info = sys.InfoEntries("")
 	return st
+}
+
+// daemonOf is the state of the declared daemon d (or of the one that replaces a declared
+// one); with systemd, that of its units too when it is declared removed.
+func daemonOf(sys *simulate.System, d maintscript.Daemon, systemd bool) daemonState {
+	ds := daemonState{Name: d.Name, Running: sys.Running[d.Name], InitScript: "absent", Links: sys.RcLinks(d.Name)}
+	if ds.Links == nil {
+		ds.Links = []string{}
+	}
+	if systemd && d.RemovedIn != "" {
+		for _, u := range append([]string{d.Name + ".service"}, d.Units...) {
+			us := unitState{Name: u, Enabled: sys.UnitEnabled(u), Active: sys.UnitActive(u), Left: sys.UnitState(u)}
+			if us.Left == nil {
+				us.Left = []string{}
+			}
+			ds.Running = ds.Running || us.Active
+			ds.Units = append(ds.Units, us)
+		}
+	}
+	if n, err := sys.FS.Stat("/etc/init.d/" + d.Name); err == nil {
+		ds.InitScript = "not executable"
+		if n.Mode&0o111 != 0 {
+			ds.InitScript = "executable"
+		}
+	}
+	return ds
 }
 
 func operationOf(command string, t *simulate.Trace) operationJSON {
@@ -228,6 +261,14 @@ func writeState(b *strings.Builder, title string, st stateJSON) {
 			links = "links " + strings.Join(d.Links, " ")
 		}
 		fmt.Fprintf(b, "  %s: %s; init script %s; %s\n", d.Name, running, d.InitScript, links)
+		for _, u := range d.Units {
+			state := map[bool]string{true: "enabled", false: "not enabled"}[u.Enabled] + ", " + map[bool]string{true: "active", false: "inactive"}[u.Active]
+			left := "nothing left"
+			if len(u.Left) > 0 {
+				left = strings.Join(u.Left, " ")
+			}
+			fmt.Fprintf(b, "    %s: %s; %s\n", u.Name, state, left)
+		}
 	}
 	if len(st.Files) > 0 {
 		fmt.Fprintf(b, "  files: %s\n", strings.Join(st.Files, " "))

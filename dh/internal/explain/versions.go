@@ -41,6 +41,8 @@ type version struct {
 	origin string
 	// about says what it is made of, for the assumptions.
 	about string
+	// units are the systemd units it ships, which setUp enables and starts.
+	units []string
 }
 
 // versions makes the packages of a transition.
@@ -48,6 +50,9 @@ type versions struct {
 	tree  *srctree.Tree
 	out   srctree.PackageOutput
 	rules initOptions
+	// units says that modelled versions ship a unit for each daemon declared removed later
+	// (NAME.service and the Units: of the declaration).
+	units bool
 }
 
 // withInit gives each init script of p the dh_installinit settings debian/rules gives it
@@ -102,6 +107,20 @@ func render(p maintscript.Package, files []simulate.File) (simulate.Package, err
 func (v versions) generated() (version, error) {
 	in := v.out.Input
 	in.InitScripts = append([]maintscript.InitScript(nil), in.InitScripts...)
+	// A daemon that replaces a removed one (Replaced-By) is not declared itself: its init
+	// script is the tree's, as dh_installinit installs it.
+	for _, d := range in.Declarations.Daemons {
+		if _, shipped := in.InitScript(d.ReplacedBy); d.ReplacedBy == "" || shipped {
+			continue
+		}
+		s, ok, err := v.tree.SourceInitScript(in.Name, d.ReplacedBy)
+		if err != nil {
+			return version{}, fmt.Errorf("daemon %q: Replaced-By %q: %v", d.Name, d.ReplacedBy, err)
+		}
+		if ok {
+			in.InitScripts = append(in.InitScripts, s)
+		}
+	}
 	var files []simulate.File
 	for _, s := range in.InitScripts {
 		files = append(files, simulate.File{Path: "/etc/init.d/" + s.Name, Mode: 0o755, Content: string(s.Content), Conffile: true})
@@ -144,6 +163,7 @@ func (v versions) modelled(number string) (version, error) {
 	p := maintscript.Package{Name: out.Package, Version: number}
 	removed := map[string]bool{}
 	var files []simulate.File
+	var units []string
 	var described []string
 	for _, d := range out.Input.Declarations.Daemons {
 		s := maintscript.InitScript{Name: d.Name}
@@ -177,6 +197,13 @@ func (v versions) modelled(number string) (version, error) {
 		}
 		p.InitScripts = append(p.InitScripts, s)
 		files = append(files, simulate.File{Path: "/etc/init.d/" + d.Name, Mode: 0o755, Content: string(s.Content), Conffile: true})
+		if v.units && removed[d.Name] {
+			for _, u := range append([]string{d.Name + ".service"}, d.Units...) {
+				files = append(files, simulate.File{Path: unitDir + "/" + u, Mode: 0o644, Content: unitModel(d.Name, u)})
+				units = append(units, u)
+				header += ", unit " + u
+			}
+		}
 		for _, c := range d.Conffiles {
 			files = append(files, simulate.File{Path: c, Mode: 0o644, Content: "# " + c + " of " + d.Name + " " + number + "\n", Conffile: true})
 		}
@@ -197,7 +224,25 @@ func (v versions) modelled(number string) (version, error) {
 	if len(described) > 0 {
 		what = strings.Join(described, ", ")
 	}
-	return version{pkg: pkg, origin: originModelled, about: fmt.Sprintf(
+	return version{pkg: pkg, origin: originModelled, units: units, about: fmt.Sprintf(
 		"%s %s: modelled from the declarations, not read: it ships %s; its scripts hold dh_installinit's code for those daemons (compat %d, as debian/rules runs it) and no other dh-teardown code",
 		out.Package, number, what, v.tree.Source.Compat)}, nil
+}
+
+// unitDir is where the modelled versions ship their units, as debhelper 13.11 installs them.
+const unitDir = "/lib/systemd/system"
+
+// unitModel is the file of unit, one of daemon's (simulation data: only its [Install]
+// section matters, to deb-systemd-helper).
+func unitModel(daemon, unit string) string {
+	wantedBy := "multi-user.target"
+	switch {
+	case strings.HasSuffix(unit, ".socket"):
+		wantedBy = "sockets.target"
+	case strings.HasSuffix(unit, ".timer"):
+		wantedBy = "timers.target"
+	case strings.HasSuffix(unit, ".path"):
+		wantedBy = "paths.target"
+	}
+	return fmt.Sprintf("[Unit]\nDescription=%s (modelled)\n\n[Install]\nWantedBy=%s\n", daemon, wantedBy)
 }

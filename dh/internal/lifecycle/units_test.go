@@ -3,11 +3,14 @@
 package lifecycle
 
 import (
+	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/testenv"
 )
 
 // The units half of issue 10 under real dpkg, with examples/greeter: 1.0 ships greeterd (with
@@ -103,7 +106,51 @@ func TestGreeterUpgradeFromConfigFiles(t *testing.T) {
 	v1, _ := greeterDebs(t, "1.0")
 	s.install(v1)
 	s.dpkg("--remove", "greeter")
+	// What the postrm remove of packages built with debhelper before 13.10 also did (this
+	// debhelper's does not): mask the units, as deb-systemd-helper's own masks, not the
+	// administrator's.
+	s.r.MustRun(t, "DPKG_MAINTSCRIPT_PACKAGE=greeter deb-systemd-helper mask greeterd.service greeterd.socket greeter-oldd.service greeter-movedd.service")
 	s.upgradeGreeter()
+	s.removedGone()
+	// greeter-oldd was enabled: so is greeter-newd.
+	assert.Contains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants/greeter-newd.service", "greeter-newd is enabled")
+	s.purgeGreeter()
+}
+
+// TestGreeterReconfigureKeepsDisabledReplacementDisabled: the 2.0 postinst fails after its code
+// ran (records gone, greeter-newd's K links made); configuring again must leave greeter-newd
+// disabled and stopped, with insserv as on a sysvinit machine.
+func TestGreeterReconfigureKeepsDisabledReplacementDisabled(t *testing.T) {
+	s := newGreeterWithInsserv(t)
+	v1, _ := greeterDebs(t, "1.0")
+	s.install(v1)
+	s.disable("greeter-oldd")
+	s.disabled["greeter-newd"] = true
+	s.failAt("greeter", "2.0", "postinst", "configure")
+	v2, extra := greeterDebs(t, "2.0")
+	s.dpkgFails(append([]string{"-i"}, s.in(v2, extra)...)...)
+	s.heal()
+	s.dpkg("--configure", "-a")
+	assert.Equal(t, "installed", s.status("greeter"))
+	s.removedGone()
+	assert.Empty(t, s.r.Pids("greeter-newd"))
+	assert.NotContains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants", "greeter-newd is not enabled for systemd either")
+	s.purgeGreeter()
+}
+
+func TestGreeterUpgradeKeepsMaskedReplacementDisabled(t *testing.T) {
+	s := newGreeter(t)
+	v1, _ := greeterDebs(t, "1.0")
+	s.install(v1)
+	mask := "/etc/systemd/system/greeter-oldd.service"
+	s.r.MustRun(t, "ln -s /dev/null "+mask) // systemctl mask greeter-oldd.service, without systemd running
+	s.upgradeGreeter()
+	assert.NotContains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants", "greeter-newd is not enabled for systemd")
+	assert.Empty(t, s.r.MustRun(t, "ls /etc/systemd/system/greeter-newd.service 2>/dev/null || true"), "greeter-newd is not masked")
+	target, _, err := s.r.Run("readlink " + mask)
+	require.NoError(t, err, "the administrator's mask of greeter-oldd.service is left as it is")
+	assert.Equal(t, "/dev/null\n", target)
+	s.r.MustRun(t, "rm "+mask) // the administrator's file: theirs to remove
 	s.removedGone()
 	s.purgeGreeter()
 }
@@ -118,6 +165,56 @@ func TestGreeterUpgradeKeepsDisabledReplacementDisabled(t *testing.T) {
 	s.removedGone()
 	assert.Empty(t, s.r.Pids("greeter-newd"))
 	assert.NotContains(t, s.unitState("greeter-newd.service"), "multi-user.target.wants", "greeter-newd is not enabled for systemd either")
+	s.purgeGreeter()
+}
+
+// insservDeb returns the host distribution's insserv package, downloaded once into the test
+// cache with the host's apt.
+func insservDeb(t *testing.T) string {
+	t.Helper()
+	testenv.RequireCommand(t, "apt-get")
+	dir := testenv.CacheDir(t, "insserv")
+	debs, _ := filepath.Glob(filepath.Join(dir, "insserv_*.deb"))
+	if len(debs) == 0 {
+		cmd := exec.Command("apt-get", "-q", "download", "insserv")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "apt-get download insserv:\n%s", out)
+		debs, _ = filepath.Glob(filepath.Join(dir, "insserv_*.deb"))
+	}
+	require.Len(t, debs, 1, "insserv in %s", dir)
+	return debs[0]
+}
+
+// newGreeterWithInsserv is newGreeter with insserv installed in the root, so that update-rc.d
+// hands the links to insserv as on a sysvinit machine.
+func newGreeterWithInsserv(t *testing.T) *scenario {
+	s := newGreeter(t)
+	out, err := s.r.Dpkg("-i", s.in(insservDeb(t))[0])
+	require.NoError(t, err, "dpkg -i insserv:\n%s", out)
+	// insserv's first run resequences the host's links; the root as it is after that run is
+	// what purging greeter must come back to.
+	s.r.MustRun(t, "update-rc.d greeter-none remove >/dev/null")
+	before, err := s.r.Snapshot()
+	require.NoError(t, err)
+	s.before = before
+	return s
+}
+
+// TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv is the same with insserv
+// installed, as on a sysvinit machine: update-rc.d then runs insserv, which deletes the links
+// of every init script that is gone — greeter-oldd's too, from the first update-rc.d call of
+// the upgrade's postinst on (its init script is moved away in the preinst) — and makes
+// greeter-newd's start links from its header unless it already has links.
+func TestGreeterUpgradeKeepsDisabledReplacementDisabledWithInsserv(t *testing.T) {
+	s := newGreeterWithInsserv(t)
+	v1, _ := greeterDebs(t, "1.0")
+	s.install(v1)
+	s.disable("greeter-oldd")
+	s.disabled["greeter-newd"] = true
+	s.upgradeGreeter()
+	s.removedGone()
+	assert.Empty(t, s.r.Pids("greeter-newd"))
 	s.purgeGreeter()
 }
 
