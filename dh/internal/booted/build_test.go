@@ -3,6 +3,7 @@
 package booted
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,9 +17,12 @@ import (
 
 // The packages the scenarios install: examples/hello 1.0, 1.1 and 2.0 and the generated
 // source lcpol (one package per upgrade policy of the drop-in, dh/internal/bench/trees) at
-// 1.0 and 2.0, each built once per test binary with dpkg-buildpackage and the dh-teardown
-// commands of this checkout, with failure hooks in every maintainer script. TestMain starts
-// the builds, so that they run on the host while the machines boot.
+// 1.0 and 2.0, with failure hooks in every maintainer script; the generated source lch
+// (trees.HeaderSource: one package per old Default-Stop) at 1.0 and 1.1; examples/greeter
+// (units_test.go). Each is built once per test binary with dpkg-buildpackage and the
+// dh-teardown commands of this checkout. TestMain starts the builds, one after the other in
+// the order the tests need them, so that they run on the host while the machines boot and
+// the first scenarios run.
 
 var (
 	workDir string
@@ -40,19 +44,29 @@ type source struct {
 	pkgs    []string
 }
 
-// sources are the trees the scenarios use, by name.
-var sources = map[string]source{}
+// sources are the trees the scenarios use, by name; order is the order they are built in.
+var (
+	sources = map[string]source{}
+	order   []string
+)
 
 func init() {
+	add := func(name string, src source) {
+		sources[name] = src
+		order = append(order, name)
+	}
 	for _, v := range []string{"1.0", "1.1", "2.0"} {
-		sources["hello "+v] = source{func(dir string) error { return copyExample("examples/hello/"+v, dir) }, v, []string{"hello"}}
+		add("hello "+v, source{func(dir string) error { return copyExample("examples/hello/"+v, dir) }, v, []string{"hello"}})
 	}
 	var policyPkgs []string
 	for _, p := range trees.Policies {
 		policyPkgs = append(policyPkgs, trees.PolicyPackage(p))
 	}
 	for _, v := range []string{"1.0", "2.0"} {
-		sources["lcpol "+v] = source{func(dir string) error { return trees.Write(dir, trees.PolicySource(v)) }, v, policyPkgs}
+		add("lcpol "+v, source{func(dir string) error { return trees.Write(dir, trees.PolicySource(v)) }, v, policyPkgs})
+	}
+	for _, v := range []string{"1.0", "1.1"} {
+		add("lch "+v, source{func(dir string) error { return trees.Write(dir, trees.HeaderSource(v)) }, v, nil})
 	}
 }
 
@@ -75,6 +89,15 @@ func TestMain(m *testing.M) {
 	for name := range sources {
 		builds[name] = &build{done: make(chan struct{})}
 	}
+	// The booted tests wait for their machine far more than they use the host's cores: let
+	// every one of them start (each kind's machine still runs one test at a time), unless
+	// -test.parallel says otherwise.
+	parallelSet := false
+	flag.Parse()
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		flag.Set("test.parallel", "8")
+	}
 	go buildAll()
 	code := m.Run()
 	bootvm.CloseShared()
@@ -83,8 +106,9 @@ func TestMain(m *testing.M) {
 }
 
 // buildAll stages the commands and builds every source, one after the other (the host's
-// cores are busy running the machines).
+// cores are busy running the machines), then examples/greeter.
 func buildAll() {
+	defer greeterOnce.Do(func() { greeterDebs, greeterErr = buildGreeterTrees() })
 	stage := filepath.Join(workDir, "stage")
 	root, err := debbuild.RepoRoot()
 	if err == nil {
@@ -93,7 +117,8 @@ func buildAll() {
 	if _, lookErr := exec.LookPath("dpkg-buildpackage"); err == nil && lookErr != nil {
 		err = lookErr
 	}
-	for name, src := range sources {
+	for _, name := range order {
+		src := sources[name]
 		b := builds[name]
 		if err != nil {
 			b.err = err

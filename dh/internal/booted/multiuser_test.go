@@ -3,19 +3,15 @@
 package booted
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/dh-teardown/dh-teardown/dh/internal/bench/trees"
 	"github.com/dh-teardown/dh-teardown/dh/internal/bootvm"
-	"github.com/dh-teardown/dh-teardown/dh/internal/debbuild"
 )
 
 // TestMultiuserFromEveryOldHeaderWithInsserv is the lifecycle suite's
@@ -26,20 +22,26 @@ import (
 // each dpkg run, and after every step each daemon's rc links must be those a fresh install of
 // the version it has makes on the same machine; a daemon the administrator disabled stays
 // disabled (not running) through upgrade and downgrade, with the links of a fresh install of
-// that version that was then disabled. One boot, seven dpkg runs.
+// that version that was then disabled. Seven dpkg runs on the shared sysvinit machine, after
+// TestLifecycle; the packages are purged at the end, passed or failed.
 func TestMultiuserFromEveryOldHeaderWithInsserv(t *testing.T) {
-	debs := headerDebs(t, "1.0", "1.1")
+	t.Parallel()
 	var names []string
+	debs := map[string][]string{}
 	for _, p := range trees.HeaderPackages {
 		names = append(names, p.Name)
+		for _, v := range []string{"1.0", "1.1"} {
+			debs[v] = append(debs[v], deb(t, "lch "+v, p.Name))
+		}
 	}
-	m := bootvm.Boot(t, bootvm.Image(t, bootvm.Sysvinit))
+	all := strings.Join(names, " ")
+	m := bootvm.Shared(t, bootvm.Sysvinit)
+	atEnd(t, m, "dpkg --purge --force-all "+all+" >/dev/null 2>&1")
 	m.MustRun("test -x /sbin/insserv || test -x /usr/lib/insserv/insserv")
 	in := map[string]string{
 		"1.0": strings.Join(m.MustCopy(debs["1.0"]...), " "),
 		"1.1": strings.Join(m.MustCopy(debs["1.1"]...), " "),
 	}
-	all := strings.Join(names, " ")
 	start := time.Now()
 	install := func(v string) map[string][]string {
 		t.Helper()
@@ -91,29 +93,6 @@ func TestMultiuserFromEveryOldHeaderWithInsserv(t *testing.T) {
 	assert.Equal(t, links(m, names), upgradedDisabled, "disabled, upgraded to 1.1: the links of a fresh install of 1.1, disabled")
 	m.MustRun("dpkg --purge " + all + " >/dev/null")
 	assert.Equal(t, map[string][]string{}, links(m, names), "purged: no link left")
-}
-
-// headerDebs builds trees.HeaderSource at each version and returns its .debs by version.
-func headerDebs(t *testing.T, versions ...string) map[string][]string {
-	t.Helper()
-	root, err := debbuild.RepoRoot()
-	require.NoError(t, err)
-	work := t.TempDir()
-	stage := filepath.Join(work, "stage")
-	require.NoError(t, debbuild.Stage(root, stage))
-	debs := map[string][]string{}
-	for _, v := range versions {
-		src := filepath.Join(work, "lch-"+v, "src")
-		require.NoError(t, os.MkdirAll(filepath.Dir(src), 0o755))
-		require.NoError(t, trees.Write(src, trees.HeaderSource(v)))
-		built, err := debbuild.Build(stage, src)
-		require.NoError(t, err)
-		for _, p := range trees.HeaderPackages {
-			require.Contains(t, built, p.Name)
-			debs[v] = append(debs[v], built[p.Name])
-		}
-	}
-	return debs
 }
 
 // links returns the rc links of each of names on the machine ("rc2.d/S03lch-016"), sorted;

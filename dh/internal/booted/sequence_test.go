@@ -47,9 +47,9 @@ func bootMachine(t *testing.T, kind bootvm.Kind) *machine {
 }
 
 // sequence is one scenario: dpkg operations on a machine, checking the invariant after every
-// step. It starts with none of its packages installed and ends (in its cleanup) with all of
-// them purged, failure markers gone and systemd's failed units reset, so that the next
-// sequence on the machine starts clean even when this one failed.
+// step. It starts with none of its packages installed and ends (in its cleanup, atEnd) with
+// all of them purged, failure markers gone and systemd's failed units reset, so that the
+// next sequence on the machine starts clean even when this one failed.
 type sequence struct {
 	t *testing.T
 	m *machine
@@ -83,7 +83,16 @@ func newSequence(t *testing.T, m *machine, daemons map[string]string) *sequence 
 	}
 	slices.Sort(s.names)
 	slices.Sort(s.pkgs)
-	t.Cleanup(s.cleanup)
+	// Whatever state the sequence left: purged, markers gone; the baseline is taken again
+	// after a failure.
+	t.Cleanup(func() {
+		if t.Failed() {
+			m.shared.baseline = false
+		}
+	})
+	atEnd(t, m.T, "rm -rf /run/debbuild-fail\n"+
+		"dpkg --purge --force-all "+strings.Join(s.pkgs, " ")+" >/dev/null 2>&1\n"+
+		"for d in "+strings.Join(s.names, " ")+"; do pkill -x \"$d\"; rm -f \"/run/$d.pid\"; done")
 	if !m.shared.baseline {
 		m.MustRun(snapshotScript + " >/var/tmp/booted-before")
 		m.shared.baseline = true
@@ -91,20 +100,15 @@ func newSequence(t *testing.T, m *machine, daemons map[string]string) *sequence 
 	return s
 }
 
-// cleanup purges the sequence's packages whatever state they are in and resets what a failed
-// sequence may leave.
-func (s *sequence) cleanup() {
-	if s.t.Failed() {
-		s.m.shared.baseline = false
-	}
-	script := "rm -rf /run/debbuild-fail\n" +
-		"dpkg --purge --force-all " + strings.Join(s.pkgs, " ") + " >/dev/null 2>&1\n" +
-		"for d in " + strings.Join(s.names, " ") + "; do pkill -x \"$d\"; rm -f \"/run/$d.pid\"; done\n" +
-		"[ -d /run/systemd/system ] && systemctl reset-failed\n" +
-		"exit 0\n"
-	if _, err := s.m.Run(script, bootvm.DefaultTimeout); err != nil {
-		s.t.Errorf("cleanup: %v", err)
-	}
+// atEnd runs script on the machine when t ends, passed or failed (after t's own cleanups
+// registered later), and resets the units systemd saw fail: a test on a shared machine
+// (bootvm.Shared) leaves it as it found it.
+func atEnd(t *testing.T, m *bootvm.T, script string) {
+	t.Cleanup(func() {
+		if _, err := m.Run(script+"\n[ -d /run/systemd/system ] && systemctl reset-failed\nexit 0\n", bootvm.DefaultTimeout); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
 }
 
 // run runs a script that must succeed and returns its output.

@@ -142,6 +142,9 @@ purged greeter; purged greeter-extra
 	}
 }
 
+// greeterCleanup leaves the shared machine as the tests found it, whatever they left.
+const greeterCleanup = "dpkg --purge --force-all greeter-extra greeter >/dev/null 2>&1; rm -rf /run/debbuild-fail /run/dh-teardown"
+
 // scenario runs one step on the machine: commands, then the checks' verdict.
 func scenario(t *testing.T, m *bootvm.T, name, commands string) {
 	t.Helper()
@@ -162,8 +165,10 @@ func marker(action string) string {
 // TestUnitsOnSystemd runs scenarios (1)–(6) of issue 10 on a machine booted with systemd, in
 // one boot.
 func TestUnitsOnSystemd(t *testing.T) {
+	t.Parallel()
 	debs := buildGreeter(t)
-	m := bootvm.Boot(t, bootvm.Image(t, bootvm.Systemd))
+	m := bootvm.Shared(t, bootvm.Systemd)
+	atEnd(t, m, greeterCleanup)
 	st := greeterSteps(m, debs)
 	install1 := st.install1 + "for u in greeterd.service greeterd.socket greeter-oldd.service greeter-movedd.service; do active $u; enabled $u; done\n"
 	v2, upgrade, purge := st.v2, st.upgrade, st.purge
@@ -206,8 +211,10 @@ no_failed_units
 // and deb-systemd-helper's state (made by dh_installsystemd's code even without systemd) is
 // cleaned up the same way.
 func TestUnitsOnSysvinit(t *testing.T) {
+	t.Parallel()
 	debs := buildGreeter(t)
-	m := bootvm.Boot(t, bootvm.Image(t, bootvm.Sysvinit))
+	m := bootvm.Shared(t, bootvm.Sysvinit)
+	atEnd(t, m, greeterCleanup)
 	st := greeterSteps(m, debs)
 	install1 := st.install1 + "running greeterd; running greeter-oldd; running greeter-movedd\n"
 	v2, upgrade, purge := st.v2, st.upgrade, st.purge

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,8 +26,10 @@ var agentScript []byte
 
 // Options tune a boot. The zero value is the default of each field.
 type Options struct {
-	// BootTimeout bounds the time from starting qemu to the agent's "ready" (default 20 min:
-	// software emulation on a busy host is slow; a free 2-core host boots in 1–2 min).
+	// BootTimeout bounds the time from starting qemu to the agent's "ready" (default: 5 min
+	// times the host's load per core when it is over 1 (HostSlowness), at most 30 min — a
+	// quiet 2-core host boots in under a minute under software emulation, a busy one takes
+	// many times longer).
 	BootTimeout time.Duration
 	// Lifetime bounds the machine's whole life: qemu is killed when it ends, whatever runs
 	// (default 2 h: a machine runs many scenarios, and software emulation on a busy host is
@@ -40,7 +43,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.BootTimeout == 0 {
-		o.BootTimeout = 20 * time.Minute
+		o.BootTimeout = min(time.Duration(float64(5*time.Minute)*HostSlowness()), 30*time.Minute)
 	}
 	if o.Lifetime == 0 {
 		o.Lifetime = 2 * time.Hour
@@ -66,6 +69,8 @@ type Machine struct {
 	Accel string
 	// BootTime is the time from starting qemu to the agent being ready.
 	BootTime time.Duration
+	// FailedBoot is the boot before this machine's, when it did not come up (see Start).
+	FailedBoot *BootError
 
 	dir     string // host side of the shared directory's parent
 	share   string // the shared directory
@@ -84,10 +89,43 @@ type Machine struct {
 
 // Start boots img: qemu with the image's kernel and initramfs, the image as a snapshot disk
 // (cache=unsafe), the shared directory, the control port and the serial console logged to a
-// file. It returns when the agent is ready, or an error with the serial log's end when the
-// boot failed or took longer than opts.BootTimeout (qemu is then killed).
+// file. It returns when the agent is ready. A machine that does not come up — qemu exits, or
+// the agent is not ready within opts.BootTimeout — is killed and booted once more (under
+// software emulation on a loaded host a boot now and then hangs or panics before the agent
+// runs); the failed boot is kept in the machine's FailedBoot, with its serial console. When
+// the second boot fails too, the error has both boots' reasons and serial consoles.
 func Start(img *Img, opts Options) (*Machine, error) {
 	opts = opts.withDefaults()
+	m, err := start(img, opts)
+	var first *BootError
+	if !errors.As(err, &first) {
+		return m, err
+	}
+	m, err = start(img, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n(booted twice; the first boot failed too: %v)", err, first)
+	}
+	m.FailedBoot = first
+	return m, nil
+}
+
+// BootError is a boot that did not come up: the agent was not ready in time, or qemu exited.
+type BootError struct {
+	Kind   Kind
+	Accel  string
+	After  time.Duration // from starting qemu to giving up
+	Reason string
+	Qemu   string // qemu's own output
+	Serial string // the machine's serial console, whole
+}
+
+func (e *BootError) Error() string {
+	return fmt.Sprintf("bootvm: boot %s (%s) after %s: %s\nqemu: %s\nserial console (end):\n%s",
+		e.Kind, e.Accel, e.After.Round(time.Second), e.Reason, e.Qemu, tail([]byte(e.Serial), 6000))
+}
+
+// start boots img once (see Start); a boot that does not come up is a *BootError.
+func start(img *Img, opts Options) (*Machine, error) {
 	dir, err := os.MkdirTemp("", "bootvm-")
 	if err != nil {
 		return nil, fmt.Errorf("bootvm: %w", err)
@@ -144,10 +182,10 @@ func Start(img *Img, opts Options) (*Machine, error) {
 		acc <- accepted{c, err}
 	}()
 	fail := func(format string, args ...any) (*Machine, error) {
-		serial := m.SerialTail(6000)
+		serial := m.SerialLog()
 		m.Close()
-		return nil, fmt.Errorf("bootvm: boot %s (%s) after %s: %s\nqemu: %s\nserial console (end):\n%s",
-			img.Kind, m.Accel, time.Since(start).Round(time.Second), fmt.Sprintf(format, args...), qemuOut.String(), serial)
+		return nil, &BootError{Kind: img.Kind, Accel: m.Accel, After: time.Since(start),
+			Reason: fmt.Sprintf(format, args...), Qemu: qemuOut.String(), Serial: serial}
 	}
 	deadline := time.Now().Add(opts.BootTimeout)
 	select {
@@ -201,10 +239,15 @@ func (m *Machine) readLine(deadline time.Time) (string, error) {
 	}
 	line, err := m.ctlr.ReadString('\n')
 	if err != nil {
+		// The port closes when qemu exits: give it a moment to be seen exiting.
+		wait := time.Duration(0)
+		if errors.Is(err, io.EOF) {
+			wait = 10 * time.Second
+		}
 		select {
 		case <-m.exited:
 			return "", fmt.Errorf("%w (qemu exited: %v)", err, m.waitErr)
-		default:
+		case <-time.After(wait):
 		}
 		return "", err
 	}
@@ -417,3 +460,18 @@ func kvmWorks(img *Img) bool {
 
 // ErrNotRunning is returned by Run on a machine whose qemu has exited.
 var ErrNotRunning = errors.New("bootvm: the machine is not running")
+
+// HostSlowness is how much slower than on a quiet host a machine can be expected to run now:
+// the host's 1-minute load average per core (/proc/loadavg), at least 1. Timeouts are scaled
+// by it.
+func HostSlowness() float64 {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 1
+	}
+	var load float64
+	if _, err := fmt.Sscan(string(data), &load); err != nil {
+		return 1
+	}
+	return max(1, load/float64(runtime.NumCPU()))
+}

@@ -71,7 +71,7 @@ func Boot(t testing.TB, img *Img) *T {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("bootvm: %s machine booted in %s (%s)", img.Kind, m.BootTime.Round(100*time.Millisecond), m.Accel)
+	logBoot(t, m, "")
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("bootvm: serial console of the %s machine (end):\n%s", img.Kind, m.SerialTail(20000))
@@ -79,6 +79,17 @@ func Boot(t testing.TB, img *Img) *T {
 		m.Close()
 	})
 	return &T{Machine: m, t: t}
+}
+
+// logBoot logs the machine's boot time, and the boot that failed before it with its whole
+// serial console.
+func logBoot(t testing.TB, m *Machine, what string) {
+	t.Helper()
+	if f := m.FailedBoot; f != nil {
+		t.Logf("bootvm: the %s machine did not come up: %s after %s; booted again. Its qemu said: %s\nIts serial console:\n%s",
+			f.Kind, f.Reason, f.After.Round(time.Second), f.Qemu, f.Serial)
+	}
+	t.Logf("bootvm: %s%s machine booted in %s (%s)", what, m.Img.Kind, m.BootTime.Round(100*time.Millisecond), m.Accel)
 }
 
 var (
@@ -115,7 +126,7 @@ func Shared(t testing.TB, kind Kind) *T {
 	sm.once.Do(func() {
 		sm.m, sm.err = Start(img, Options{})
 		if sm.err == nil {
-			t.Logf("bootvm: shared %s machine booted in %s (%s)", kind, sm.m.BootTime.Round(100*time.Millisecond), sm.m.Accel)
+			logBoot(t, sm.m, "shared ")
 		}
 	})
 	if sm.err != nil {
