@@ -25,9 +25,14 @@ all: build
 # CGO_ENABLED=0: no libc linked in (net and os/user, pulled in by dependencies, fall back to
 # pure Go; the commands look up neither hosts nor users): each run starts ~1 ms sooner and
 # peaks 1.3 MB lower (measured with perf stat and GNU time on this project's trees).
+# Go's default build mode (a static executable), not -buildmode=pie: a static PIE relocates
+# every pointer of its 10 MB image at start, which cost dh_teardown 1.1 ms of CPU (4.8 -> 3.7 ms
+# at 1 package) and 1 MB of memory per run. The commands run in package builds on the
+# package's own files; address randomisation of their code buys little there, and lintian
+# asks PIE only of dynamically linked executables.
 build:
 	@mkdir -p bin
-	CGO_ENABLED=0 $(GO) build -trimpath -buildmode=pie -ldflags '$(LDFLAGS)' -o bin/ $(addprefix ./dh/cmd/,$(COMMANDS))
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ $(addprefix ./dh/cmd/,$(COMMANDS))
 
 # Install the Debian packages above when one is missing (needs root, as the tests do).
 deps:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dh-teardown/dh-teardown/internal/deb822"
 )
 
 // Declarations is what a package declares about the life cycle of its daemons and info
@@ -119,7 +121,7 @@ func ParseDeclarations(file string, data []byte) (*Declarations, Diagnostics) {
 	for _, st := range splitStanzas(file, data, &diags) {
 		kind, fields := stanzaKind(st)
 		if kind == "" {
-			diags.errorf(at{file: file, line: st.line}, "stanza declares neither a Daemon nor an Info (its first field is %q)", st.fields[0].name)
+			diags.errorf(at{file: file, line: st.Line}, "stanza declares neither a Daemon nor an Info (its first field is %q)", st.Fields[0].Name)
 			continue
 		}
 		values, lines := canonicalFields(file, st, kind, fields, &diags)
@@ -135,9 +137,9 @@ func ParseDeclarations(file string, data []byte) (*Declarations, Diagnostics) {
 }
 
 // stanzaKind tells which kind of declaration st is, by the field that names it.
-func stanzaKind(st stanza) (kind string, fields []string) {
-	_, daemon := st.get("Daemon")
-	_, info := st.get("Info")
+func stanzaKind(st deb822.Stanza) (kind string, fields []string) {
+	_, daemon := st.Get("Daemon")
+	_, info := st.Get("Info")
 	switch {
 	case daemon && info:
 		// Report it as a Daemon: the Info field is then an unknown field.
@@ -152,24 +154,24 @@ func stanzaKind(st stanza) (kind string, fields []string) {
 
 // canonicalFields maps st's fields to their canonical names, reporting unknown and duplicate
 // ones.
-func canonicalFields(file string, st stanza, kind string, known []string, diags *Diagnostics) (map[string]string, map[string]int) {
+func canonicalFields(file string, st deb822.Stanza, kind string, known []string, diags *Diagnostics) (map[string]string, map[string]int) {
 	values, lines := map[string]string{}, map[string]int{}
-	for _, f := range st.fields {
-		i := slices.IndexFunc(known, func(k string) bool { return strings.EqualFold(k, f.name) })
+	for _, f := range st.Fields {
+		i := slices.IndexFunc(known, func(k string) bool { return strings.EqualFold(k, f.Name) })
 		if i < 0 {
-			msg := fmt.Sprintf("unknown field %q in a %s stanza", truncate(f.name), kind)
-			if s := suggest(f.name, known); s != "" {
+			msg := fmt.Sprintf("unknown field %q in a %s stanza", truncate(f.Name), kind)
+			if s := suggest(f.Name, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			diags.errorf(at{file: file, line: f.line}, "%s", msg)
+			diags.errorf(at{file: file, line: f.Line}, "%s", msg)
 			continue
 		}
 		name := known[i]
 		if prev, dup := lines[name]; dup {
-			diags.errorf(at{file: file, line: f.line}, "field %q given twice (first at line %d)", name, prev)
+			diags.errorf(at{file: file, line: f.Line}, "field %q given twice (first at line %d)", name, prev)
 			continue
 		}
-		values[name], lines[name] = f.value, f.line
+		values[name], lines[name] = f.Value, f.Line
 	}
 	return values, lines
 }

@@ -92,7 +92,24 @@ const (
 // Block wraps a fragment's text in debhelper's marker lines, naming tool (for example
 // "dh_teardown/0.1.0") as the generator.
 func Block(tool, text string) string {
-	return markerBegin + tool + "\n" + text + BlockEnd
+	var b strings.Builder
+	b.Grow(blockSize(tool, text))
+	writeBlock(&b, tool, text)
+	return b.String()
+}
+
+// blockSize is the length of Block(tool, text).
+func blockSize(tool, text string) int {
+	return len(markerBegin) + len(tool) + 1 + len(text) + len(BlockEnd)
+}
+
+// writeBlock writes Block(tool, text) to b.
+func writeBlock(b *strings.Builder, tool, text string) {
+	b.WriteString(markerBegin)
+	b.WriteString(tool)
+	b.WriteByte('\n')
+	b.WriteString(text)
+	b.WriteString(BlockEnd)
 }
 
 // BlockTool recognises the first marker line of a generated block ("# Automatically added by
@@ -115,26 +132,39 @@ func BlockTool(line string) (tool string, ok bool) {
 // marked with tool. The blocks of debhelper's service bucket (Fragment.Service) go after the
 // others in preinst and postinst; prerm and postrm hold every block in reverse.
 func assemble(tool string, fragments []Fragment) Scripts {
-	var sc Scripts
+	const header = "#!/bin/sh\nset -e\n\n"
+	var (
+		sc    Scripts
+		texts []string
+	)
 	for _, s := range AllScripts() {
-		var plain, service []string
-		for _, f := range fragments {
-			switch {
-			case f.Script != s:
-			case f.Service:
-				service = append(service, Block(tool, f.Text))
-			default:
-				plain = append(plain, Block(tool, f.Text))
+		texts = texts[:0]
+		for _, service := range []bool{false, true} {
+			for _, f := range fragments {
+				if f.Script == s && f.Service == service {
+					texts = append(texts, f.Text)
+				}
 			}
 		}
-		blocks := append(plain, service...)
-		if len(blocks) == 0 {
+		if len(texts) == 0 {
 			continue
 		}
 		if s.Prepends() {
-			slices.Reverse(blocks)
+			slices.Reverse(texts)
 		}
-		sc.set(s, "#!/bin/sh\nset -e\n\n"+strings.Join(blocks, ""))
+		// One allocation of the exact size, not a string per block and a join (dh renders
+		// hundreds of packages).
+		size := len(header)
+		for _, t := range texts {
+			size += blockSize(tool, t)
+		}
+		var b strings.Builder
+		b.Grow(size)
+		b.WriteString(header)
+		for _, t := range texts {
+			writeBlock(&b, tool, t)
+		}
+		sc.set(s, b.String())
 	}
 	return sc
 }

@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"text/template"
 	"text/template/parse"
 
 	"github.com/stretchr/testify/assert"
@@ -103,7 +104,7 @@ var builtins = map[string]bool{"and": true, "or": true, "not": true, "len": true
 // (or text/template's own).
 func TestFuncMapIsWhatTemplatesCall(t *testing.T) {
 	used := map[string]bool{}
-	for _, tmpl := range set.Templates() {
+	for _, tmpl := range allTemplates(t) {
 		if tmpl.Tree != nil {
 			calledIn(tmpl.Tree.Root, used)
 		}
@@ -156,4 +157,78 @@ func calledIn(node parse.Node, used map[string]bool) {
 	case *parse.ChainNode:
 		calledIn(n.Node, used)
 	}
+}
+
+// familySets parses every family and returns their template sets by family name.
+func familySets(t *testing.T) map[string]*template.Template {
+	t.Helper()
+	sets := map[string]*template.Template{}
+	for _, name := range Names() {
+		fam, _, _ := strings.Cut(name, ".")
+		if sets[fam] != nil {
+			continue
+		}
+		set, err := parsed(fam)
+		require.NoError(t, err, fam)
+		require.NotNil(t, set, fam)
+		sets[fam] = set
+	}
+	return sets
+}
+
+// allTemplates returns the templates of every family: snippets and partials.
+func allTemplates(t *testing.T) []*template.Template {
+	var all []*template.Template
+	for _, set := range familySets(t) {
+		all = append(all, set.Templates()...)
+	}
+	return all
+}
+
+// TestPartialsStayInTheirFamily: a snippet's family is parsed on its own (on the first
+// Render of one of its snippets), so every {{ template "NAME" }} must name a template
+// defined in a file of the same family.
+func TestPartialsStayInTheirFamily(t *testing.T) {
+	calls := 0
+	for fam, set := range familySets(t) {
+		for _, tmpl := range set.Templates() {
+			if tmpl.Tree == nil {
+				continue
+			}
+			for _, called := range templatesCalledIn(tmpl.Tree.Root) {
+				calls++
+				assert.NotNil(t, set.Lookup(called), "%s calls the partial %q, which no file of the family %q defines", tmpl.Name(), called, fam)
+			}
+		}
+	}
+	assert.NotZero(t, calls, "the walk finds template calls")
+}
+
+// templatesCalledIn returns the names of the templates node calls.
+func templatesCalledIn(node parse.Node) []string {
+	var names []string
+	var walk func(parse.Node)
+	walk = func(node parse.Node) {
+		switch n := node.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			names = append(names, n.Name)
+		}
+	}
+	walk(node)
+	return names
 }

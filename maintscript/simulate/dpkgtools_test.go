@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,64 @@ func exitOf(t *testing.T, cmd *exec.Cmd) int {
 	var ee *exec.ExitError
 	require.True(t, errors.As(err, &ee), "running %v: %v", cmd.Args, err)
 	return ee.ExitCode()
+}
+
+// twinRoots is a real directory and the simulated /r holding the same files, for running a
+// real dpkg tool with DPKG_ROOT pointing at the directory (it then touches nothing else) and
+// the simulation with DPKG_ROOT=/r, command for command.
+type twinRoots struct {
+	t    *testing.T
+	real string
+	s    *System
+}
+
+func newTwinRoots(t *testing.T) *twinRoots {
+	s := NewSystem()
+	s.Root = "/r"
+	return &twinRoots{t: t, real: t.TempDir(), s: s}
+}
+
+// writeFile writes the file p (an absolute path below the roots) into both, with its parents.
+func (r *twinRoots) writeFile(p, content string, mode fs.FileMode) {
+	r.t.Helper()
+	require.NoError(r.t, os.MkdirAll(filepath.Join(r.real, filepath.Dir(p)), 0o755))
+	require.NoError(r.t, os.WriteFile(filepath.Join(r.real, p), []byte(content), mode))
+	require.NoError(r.t, os.Chmod(filepath.Join(r.real, p), mode))
+	require.NoError(r.t, r.s.FS.WriteFile("/r"+p, content, mode))
+}
+
+// symlink makes the link p to target in both, with its parents, as an administrator would.
+func (r *twinRoots) symlink(target, p string) {
+	r.t.Helper()
+	require.NoError(r.t, os.MkdirAll(filepath.Join(r.real, filepath.Dir(p)), 0o755))
+	require.NoError(r.t, os.Symlink(target, filepath.Join(r.real, p)))
+	require.NoError(r.t, r.s.FS.MkdirAll("/r"+filepath.Dir(p)))
+	require.NoError(r.t, r.s.FS.Symlink(target, "/r"+p))
+}
+
+// remove deletes p from both, as an administrator (or an upgrade) would.
+func (r *twinRoots) remove(p string) {
+	r.t.Helper()
+	require.NoError(r.t, os.Remove(filepath.Join(r.real, p)))
+	require.NoError(r.t, r.s.FS.Remove("/r"+p))
+}
+
+// run runs tool with args for real (environment: DPKG_ROOT, a plain PATH and env) and in
+// package hello's postinst in the simulation, and asserts the same exit status.
+func (r *twinRoots) run(env []string, tool string, args ...string) {
+	r.t.Helper()
+	cmd := exec.Command(tool, args...)
+	cmd.Env = append([]string{"DPKG_ROOT=" + r.real, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, env...)
+	want := exitOf(r.t, cmd)
+	step, err := r.s.RunScript("hello", "postinst", tool+" "+strings.Join(args, " ")+" 2>/dev/null >/dev/null")
+	require.NoError(r.t, err)
+	assert.Equal(r.t, want, step.Exit, "exit status of %s %s", tool, strings.Join(args, " "))
+}
+
+// assertSameTree asserts that both roots hold the same files, links and modes.
+func (r *twinRoots) assertSameTree() {
+	r.t.Helper()
+	assert.Equal(r.t, listReal(r.t, r.real), listSim(r.s, "/r"))
 }
 
 func TestCompareVersionsMatchesDpkg(t *testing.T) {
@@ -104,32 +163,20 @@ func TestUpdateRcdMatchesTheRealTool(t *testing.T) {
 	}
 	for _, line := range cases {
 		t.Run(line, func(t *testing.T) {
-			real := t.TempDir()
-			s := NewSystem()
-			s.Root = "/r"
+			r := newTwinRoots(t)
 			files := map[string]string{"hellod": hellodInit, "multi": multiuserInit, "nohdr": "#!/bin/sh\n"}
 			for name, content := range files {
-				require.NoError(t, os.MkdirAll(filepath.Join(real, "etc/init.d"), 0o755))
-				require.NoError(t, os.WriteFile(filepath.Join(real, "etc/init.d", name), []byte(content), 0o755))
-				require.NoError(t, s.FS.WriteFile("/r/etc/init.d/"+name, content, 0o755))
+				r.writeFile("/etc/init.d/"+name, content, 0o755)
 			}
 			for _, cmdline := range strings.Split(line, ";") {
 				args := strings.Fields(cmdline)
 				if args[0] == "@rc3" { // a link made by the admin beforehand
-					require.NoError(t, os.MkdirAll(filepath.Join(real, "etc/rc3.d"), 0o755))
-					require.NoError(t, os.Symlink("../init.d/hellod", filepath.Join(real, "etc/rc3.d/K01hellod")))
-					require.NoError(t, s.FS.MkdirAll("/r/etc/rc3.d"))
-					require.NoError(t, s.FS.Symlink("../init.d/hellod", "/r/etc/rc3.d/K01hellod"))
+					r.symlink("../init.d/hellod", "/etc/rc3.d/K01hellod")
 					args = args[1:]
 				}
-				cmd := exec.Command("update-rc.d", args...)
-				cmd.Env = []string{"DPKG_ROOT=" + real, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-				want := exitOf(t, cmd)
-				step, err := s.RunScript("hello", "postinst", "update-rc.d "+strings.Join(args, " ")+" 2>/dev/null >/dev/null")
-				require.NoError(t, err)
-				assert.Equal(t, want, step.Exit, "exit status of update-rc.d %s", strings.Join(args, " "))
+				r.run(nil, "update-rc.d", args...)
 			}
-			assert.Equal(t, listReal(t, real), listSim(s, "/r"))
+			r.assertSameTree()
 		})
 	}
 }

@@ -1,8 +1,6 @@
 package simulate
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,37 +50,22 @@ func TestDebSystemdHelperMatchesTheRealTool(t *testing.T) {
 	}
 	for _, line := range cases {
 		t.Run(line, func(t *testing.T) {
-			real := t.TempDir()
-			s := NewSystem()
-			s.Root = "/r"
+			r := newTwinRoots(t)
 			for p, content := range testUnits {
-				require.NoError(t, os.MkdirAll(filepath.Join(real, filepath.Dir(p)), 0o755))
-				require.NoError(t, os.WriteFile(filepath.Join(real, p), []byte(content), 0o644))
-				require.NoError(t, s.FS.MkdirAll("/r"+filepath.Dir(p)))
-				require.NoError(t, s.FS.WriteFile("/r"+p, content, 0o644))
+				r.writeFile(p, content, 0o644)
 			}
 			for _, cmdline := range strings.Split(line, ";") {
 				args := strings.Fields(cmdline)
 				switch args[0] {
 				case "@rm":
-					require.NoError(t, os.Remove(filepath.Join(real, args[1])))
-					require.NoError(t, s.FS.Remove("/r"+args[1]))
-					continue
+					r.remove(args[1])
 				case "@mask": // the administrator's own mask
-					require.NoError(t, os.MkdirAll(filepath.Join(real, "etc/systemd/system"), 0o755))
-					require.NoError(t, os.Symlink("/dev/null", filepath.Join(real, "etc/systemd/system", args[1])))
-					require.NoError(t, s.FS.MkdirAll("/r/etc/systemd/system"))
-					require.NoError(t, s.FS.Symlink("/dev/null", "/r/etc/systemd/system/"+args[1]))
-					continue
+					r.symlink("/dev/null", "/etc/systemd/system/"+args[1])
+				default:
+					r.run([]string{"DPKG_MAINTSCRIPT_PACKAGE=hello"}, "deb-systemd-helper", args...)
 				}
-				cmd := exec.Command("deb-systemd-helper", args...)
-				cmd.Env = []string{"DPKG_ROOT=" + real, "DPKG_MAINTSCRIPT_PACKAGE=hello", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-				want := exitOf(t, cmd)
-				step, err := s.RunScript("hello", "postinst", "deb-systemd-helper "+strings.Join(args, " ")+" 2>/dev/null >/dev/null")
-				require.NoError(t, err)
-				assert.Equal(t, want, step.Exit, "exit status of deb-systemd-helper %s", strings.Join(args, " "))
 			}
-			assert.Equal(t, listReal(t, real), listSim(s, "/r"))
+			r.assertSameTree()
 		})
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"mvdan.cc/sh/v3/pattern"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/shword"
 )
 
 // frameworkPath is the init-d-script framework (init-d-script(5)).
@@ -338,66 +340,10 @@ func (a *analyzer) resolve(f *frame, w *syntax.Word) (string, bool) {
 }
 
 func (a *analyzer) resolveDepth(f *frame, w *syntax.Word, depth int) (string, bool) {
-	if w == nil {
-		return "", true
-	}
 	if depth > 8 {
 		return "", false
 	}
-	var b strings.Builder
-	if !a.resolveParts(f, w.Parts, false, depth, &b) {
-		return "", false
-	}
-	return b.String(), true
-}
-
-func (a *analyzer) resolveParts(f *frame, parts []syntax.WordPart, quoted bool, depth int, b *strings.Builder) bool {
-	for _, p := range parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(unescape(p.Value, quoted))
-		case *syntax.SglQuoted:
-			if p.Dollar {
-				return false
-			}
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			if p.Dollar || !a.resolveParts(f, p.Parts, true, depth, b) {
-				return false
-			}
-		case *syntax.ParamExp:
-			v, ok := a.param(f, p, depth)
-			if !ok {
-				return false
-			}
-			b.WriteString(v)
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// unescape removes the backslashes the shell would remove.
-func unescape(s string, quoted bool) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			next := s[i+1]
-			if !quoted || strings.IndexByte("$`\"\\\n", next) >= 0 {
-				if next != '\n' {
-					b.WriteByte(next)
-				}
-				i++
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	return shword.Value(w, func(p *syntax.ParamExp) (string, bool) { return a.param(f, p, depth) })
 }
 
 // param resolves a plain $NAME, ${NAME}, $1... or $0, and the defaults
@@ -761,11 +707,11 @@ func (a *analyzer) patternOf(f *frame, w *syntax.Word) (string, bool) {
 		case *syntax.Lit:
 			b.WriteString(p.Value)
 		default:
-			var q strings.Builder
-			if !a.resolveParts(f, []syntax.WordPart{p}, false, 0, &q) {
+			q, ok := a.resolve(f, &syntax.Word{Parts: []syntax.WordPart{p}})
+			if !ok {
 				return "", false
 			}
-			b.WriteString(pattern.QuoteMeta(q.String(), 0))
+			b.WriteString(pattern.QuoteMeta(q, 0))
 		}
 	}
 	return b.String(), true

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -33,7 +34,7 @@ var linkName = regexp.MustCompile(`^([KS])([0-9]+)(.+)$`)
 func Audit(root string) (*Report, error) {
 	st, err := os.Stat(root)
 	if err != nil {
-		return nil, fmt.Errorf("root %s: %w", root, cause(err))
+		return nil, fmt.Errorf("root %s: %w", root, debhelper.Cause(err))
 	}
 	if !st.IsDir() {
 		return nil, fmt.Errorf("root %s: not a directory", root)
@@ -77,7 +78,7 @@ func stopLinks(root string) (map[string][]string, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", full, cause(err))
+			return nil, fmt.Errorf("%s: %w", full, debhelper.Cause(err))
 		}
 		found++
 		for _, e := range entries {
@@ -89,7 +90,7 @@ func stopLinks(root string) (map[string][]string, error) {
 			if e.Type()&fs.ModeSymlink != 0 {
 				target, err := os.Readlink(filepath.Join(full, e.Name()))
 				if err != nil {
-					return nil, fmt.Errorf("%s: %w", filepath.Join(full, e.Name()), cause(err))
+					return nil, fmt.Errorf("%s: %w", filepath.Join(full, e.Name()), debhelper.Cause(err))
 				}
 				name = path.Base(filepath.ToSlash(target))
 			}
@@ -138,7 +139,7 @@ func auditScript(root, name string) ScriptResult {
 	src, err := os.ReadFile(filepath.Join(root, "etc", "init.d", name))
 	if err != nil {
 		res.Class = Unknown
-		res.Reasons = []Reason{{Kind: Unknown, Why: "cannot read the script: " + cause(err).Error()}}
+		res.Reasons = []Reason{{Kind: Unknown, Why: "cannot read the script: " + debhelper.Cause(err).Error()}}
 		return res
 	}
 	src = latin1(src)
@@ -192,14 +193,4 @@ func latin1(src []byte) []byte {
 		b.WriteRune(rune(c))
 	}
 	return b.Bytes()
-}
-
-// cause strips the path from an *fs.PathError, whose path the caller
-// already names in its own words.
-func cause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

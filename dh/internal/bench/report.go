@@ -59,9 +59,10 @@ func (r *report) markdown(machine []string) string {
 // toolsSection renders the tools part: the results, on trees in toolsDir ("" for the work
 // directory), in an environment to which dpkg-buildpackage added the variables env, with the
 // machine's load averages before and after.
-func toolsSection(tools []toolResult, toolsDir string, env []string, loadBefore, loadAfter string) string {
+func toolsSection(tools []toolResult, inits []initCost, toolsDir string, env []string, loadBefore, loadAfter string) string {
 	b := &strings.Builder{}
 	b.WriteString("## Commands: dh_installinit and dh_teardown\n\n")
+	fmt.Fprintf(b, "Measured %s. ", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(b, "Each command on a fresh copy of a generated tree (`trees.ManySource`: every package ships a daemon with "+
 		"`debian/PKG.init`, `.default` and a `.teardown` declaring it multiuser and a second daemon removed), %d runs, "+
 		"interleaved; no package selection option (all packages); the environment is the one dpkg-buildpackage gives "+
@@ -88,7 +89,7 @@ func toolsSection(tools []toolResult, toolsDir string, env []string, loadBefore,
 		"memory: our peak RSS over its). Target: at least 10× faster, memory no higher.\n\n")
 	b.WriteString("| packages | command | speed-up | speed target | CPU speed-up | memory ratio | memory target |\n|---:|---|---:|---|---:|---:|---|\n")
 	for _, t := range tools {
-		if strings.HasPrefix(t.tool, debhelperPrefix) || t.tool == baselineTool {
+		if strings.HasPrefix(t.tool, debhelperPrefix) || isFloor(t.tool) {
 			continue
 		}
 		var base toolResult
@@ -103,7 +104,54 @@ func toolsSection(tools []toolResult, toolsDir string, env []string, loadBefore,
 		fmt.Fprintf(b, "| %d | %s | %.1f× | %s | %.1f× | %.2f | %s |\n", t.packages, t.tool, speedup, verdict(speedup >= targetSpeedup), cpu, memory, verdict(memory <= 1))
 	}
 	b.WriteString("\n")
+	writeFloors(b, tools, inits)
 	return b.String()
+}
+
+// writeFloors writes what the 10× target leaves once the floors are paid: the budget at each
+// size (debhelper's median wall over 10), what starting our program takes (the --version row)
+// and what our commands' own work took, per package at the larger size; then where the start
+// goes (package initialisation, from GODEBUG=inittrace=1).
+func writeFloors(b *strings.Builder, tools []toolResult, inits []initCost) {
+	find := func(n int, match func(string) bool) (toolResult, bool) {
+		for _, t := range tools {
+			if t.packages == n && match(t.tool) {
+				return t, true
+			}
+		}
+		return toolResult{}, false
+	}
+	b.WriteString("What the 10× target leaves after the floors (median wall times of the rows above; the work is a " +
+		"command's time minus starting our program):\n\n")
+	b.WriteString("| packages | target (debhelper / 10) | starting a process | starting our program | left for the work | our work: drop-in | our work: dh_teardown |\n|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, n := range []int{1, 200} {
+		deb, ok1 := find(n, func(s string) bool { return strings.HasPrefix(s, debhelperPrefix) })
+		start, ok2 := find(n, func(s string) bool { return s == startTool })
+		base, ok3 := find(n, func(s string) bool { return s == baselineTool })
+		dropin, ok4 := find(n, func(s string) bool { return strings.Contains(s, "drop-in") })
+		td, ok5 := find(n, func(s string) bool { return s == "dh_teardown" })
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			continue
+		}
+		target := time.Duration(float64(deb.median()) / targetSpeedup)
+		work := func(t toolResult) string {
+			w := t.median() - start.median()
+			if n > 1 {
+				return fmt.Sprintf("%s (%.0f µs a package)", ms(w), float64(w.Microseconds())/float64(n))
+			}
+			return ms(w)
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s |\n", n, ms(target), ms(base.median()), ms(start.median()),
+			ms(target-start.median()), work(dropin), work(td))
+	}
+	b.WriteString("\nStarting our program, by package initialised (`GODEBUG=inittrace=1 dh_teardown --version`, medians; " +
+		"packages under 20 µs left out):\n\n| package | init |\n|---|---:|\n")
+	for _, c := range inits {
+		fmt.Fprintf(b, "| %s | %.2f ms |\n", c.pkg, float64(c.median.Microseconds())/1000)
+	}
+	b.WriteString("\nWhere \"left for the work\" is smaller than our work, 10× is out of reach by arithmetic, whatever the " +
+		"work is made of: docs/design.md §7 says what the floors and the work per package consist of (system calls " +
+		"per package, template rendering, sprig's dependencies) and what was taken out of them.\n\n")
 }
 
 // downtimeSection renders the downtime part.

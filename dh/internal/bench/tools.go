@@ -15,8 +15,16 @@ import (
 )
 
 // baselineTool names the run of /bin/true: what starting a process and copying the tree
-// for it costs here, the floor under every command's figures.
-const baselineTool = "/bin/true (floor: starting a process)"
+// for it costs here, the floor under every command's figures; startTool the run of
+// `dh_teardown --version`: starting our program (Go's runtime, the initialisation of every
+// package it links) without reading or writing anything, the floor under our commands.
+const (
+	baselineTool = "/bin/true (floor: starting a process)"
+	startTool    = "dh_teardown --version (floor: starting our program)"
+)
+
+// isFloor reports whether a result is one of the floors rather than a command compared.
+func isFloor(tool string) bool { return tool == baselineTool || tool == startTool }
 
 // toolRun is what one run of a command cost.
 type toolRun struct {
@@ -83,6 +91,7 @@ func benchTools(work, stage string, sizes []int, runs int, env []string) ([]tool
 			{"dh_installinit (debhelper 13)", pristine, "/usr/bin/dh_installinit"},
 			{"dh_installinit (dh-teardown drop-in)", pristine, dropin},
 			{"dh_teardown", installed, teardown},
+			{startTool, pristine, teardown + " --version"},
 			{baselineTool, pristine, "/bin/true"},
 		}
 		// Interleave the commands run by run, so that a slow patch of the machine hits all.
@@ -170,9 +179,10 @@ func buildEnvironment(work string) (env, added []string, err error) {
 // memory would be every command's floor).
 const gnuTime = "/usr/bin/time"
 
-// runTool runs cmd in dir under GNU time and measures it: wall time here, CPU time from the
-// wait status (it includes the waited-for descendants of GNU time, the command), peak resident set of
-// cmd and its descendants from GNU time (%M, from wait4).
+// runTool runs cmd (a program and its arguments, separated by spaces) in dir under GNU time
+// and measures it: wall time here, CPU time from the wait status (it includes the waited-for
+// descendants of GNU time, the command), peak resident set of cmd and its descendants from
+// GNU time (%M, from wait4).
 func runTool(dir string, env []string, cmd string) (toolRun, error) {
 	rss, err := os.CreateTemp("", "bench-rss-")
 	if err != nil {
@@ -180,7 +190,7 @@ func runTool(dir string, env []string, cmd string) (toolRun, error) {
 	}
 	defer os.Remove(rss.Name())
 	rss.Close()
-	c := exec.Command(gnuTime, "-f", "%M", "-o", rss.Name(), cmd)
+	c := exec.Command(gnuTime, append([]string{"-f", "%M", "-o", rss.Name()}, strings.Fields(cmd)...)...)
 	c.Dir = dir
 	c.Env = env
 	out := &strings.Builder{}
@@ -232,5 +242,56 @@ func toolsPart(c *config) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return toolsSection(results, c.toolsDir, added, load, loadAverage()), nil
+	inits, err := initCosts(filepath.Join(c.stage, "usr/bin/dh_teardown"), c.runs)
+	if err != nil {
+		return "", err
+	}
+	return toolsSection(results, inits, c.toolsDir, added, load, loadAverage()), nil
+}
+
+// initCost is the median time Go spent initialising one package of dh_teardown at start.
+type initCost struct {
+	pkg    string
+	median time.Duration
+}
+
+// initCosts runs `dh_teardown --version` runs times with GODEBUG=inittrace=1 and returns the
+// median initialisation time of each package that took at least 20 µs in some run, costliest
+// first, and the median of their sum as the package "(all)".
+func initCosts(teardown string, runs int) ([]initCost, error) {
+	times := map[string][]time.Duration{}
+	var totals []time.Duration
+	for range runs {
+		c := exec.Command(teardown, "--version")
+		c.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+		var stderr strings.Builder
+		c.Stderr = &stderr
+		if err := c.Run(); err != nil {
+			return nil, fmt.Errorf("%s --version: %v\n%s", teardown, err, stderr.String())
+		}
+		var total time.Duration
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			// "init PKG @0.12 ms, 0.30 ms clock, 173904 bytes, 2118 allocs"
+			f := strings.Fields(line)
+			if len(f) < 7 || f[0] != "init" || f[6] != "clock," {
+				continue
+			}
+			ms, err := strconv.ParseFloat(f[4], 64)
+			if err != nil {
+				return nil, fmt.Errorf("inittrace: %q: %v", line, err)
+			}
+			d := time.Duration(ms * float64(time.Millisecond))
+			times[f[1]] = append(times[f[1]], d)
+			total += d
+		}
+		totals = append(totals, total)
+	}
+	var costs []initCost
+	for pkg, ds := range times {
+		if slices.Max(ds) >= 20*time.Microsecond {
+			costs = append(costs, initCost{pkg, medianOf(ds)})
+		}
+	}
+	slices.SortFunc(costs, func(a, b initCost) int { return int(b.median - a.median) })
+	return append(costs, initCost{"(all)", medianOf(totals)}), nil
 }

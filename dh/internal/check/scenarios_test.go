@@ -19,6 +19,18 @@ const (
 	oneShotScript = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: setup\n# Default-Start: S\n# Default-Stop:\n### END INIT INFO\ncase \"$1\" in\nstart) mkdir -p /run/tool ;;\nstop) echo \"nothing to do\" ;;\nesac\n"
 )
 
+// completeConffiles is the block dh_installdeb writes from debian/PKG.maintscript into
+// every maintainer script of the handwritten scenario: the same lines in preinst, postinst and
+// postrm, as in a real package.
+const completeConffiles = `# Automatically added by dh_installdeb/13.11.4
+dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
+dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
+dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
+# End automatically added section
+`
+
 // scenarios cover each kind of disappearance handled by each means the check knows, partly
 // handled, and not handled.
 var scenarios = []scenario{
@@ -148,14 +160,7 @@ install|upgrade)
 	fi
 	;;
 esac
-# Automatically added by dh_installdeb/13.11.4
-dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
-dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
-# End automatically added section
-`,
+` + completeConffiles,
 				"postinst": `#!/bin/sh
 set -e
 purge_unit() {
@@ -170,24 +175,10 @@ if [ "$1" = configure ] && dpkg --compare-versions "$2" lt-nl 2.0~; then
 	update-rc.d tool-legacy remove >/dev/null
 	update-rc.d tool-setup remove >/dev/null
 fi
-# Automatically added by dh_installdeb/13.11.4
-dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
-dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
-# End automatically added section
-`,
+` + completeConffiles,
 				"postrm": `#!/bin/sh
 set -e
-# Automatically added by dh_installdeb/13.11.4
-dpkg-maintscript-helper rm_conffile /etc/init.d/toold 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/init.d/tool-setup 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/tool/old.conf 2.0~ -- "$@"
-dpkg-maintscript-helper mv_conffile /etc/tool/renamed.conf /etc/tool/new.conf 2.0~ -- "$@"
-dpkg-maintscript-helper rm_conffile /etc/tool/noprior.conf -- "$@"
-# End automatically added section
-`,
+` + completeConffiles,
 			},
 		},
 	},

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/dh-teardown/dh-teardown/dh/internal/shword"
 	"pault.ag/go/debian/version"
 )
 
@@ -404,56 +406,11 @@ func isAllParams(word *syntax.Word) bool {
 
 // word resolves a word to its value, or unknown.
 func (w *walker) word(word *syntax.Word, f frame) string {
-	if word == nil {
-		return ""
-	}
-	var b strings.Builder
-	if !w.parts(&b, word.Parts, f) {
+	v, ok := shword.Value(word, func(p *syntax.ParamExp) (string, bool) { return w.param(p, f) })
+	if !ok {
 		return unknown
 	}
-	return b.String()
-}
-
-func (w *walker) parts(b *strings.Builder, parts []syntax.WordPart, f frame) bool {
-	for _, p := range parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(unescape(p.Value))
-		case *syntax.SglQuoted:
-			if p.Dollar {
-				return false
-			}
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			if !w.parts(b, p.Parts, f) {
-				return false
-			}
-		case *syntax.ParamExp:
-			v, ok := w.param(p, f)
-			if !ok {
-				return false
-			}
-			b.WriteString(v)
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// unescape drops the backslashes of an unquoted literal ("a\ b").
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	return v
 }
 
 // param resolves a parameter expansion: positional parameters, $#, variables the script set

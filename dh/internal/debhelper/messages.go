@@ -4,8 +4,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 )
+
+// Cause returns what went wrong in a file system error without the path it
+// happened on (an *fs.PathError's Err), for a message that names the file in
+// its own words (a plan path, a file of debian/, a path inside a root);
+// any other error is returned as it is. It is the one place the dh
+// packages unwrap a PathError.
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
 
 // Warning prints "TOOL: warning: MSG" to w (normally os.Stderr), as Dh_Lib's
 // warning does; like it, it is printed even in quiet mode.

@@ -334,11 +334,7 @@ func (p *Plan) Commit() error {
 // describe phrases a file system error about a plan path without the
 // absolute path it happened on.
 func describe(name string, err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return name + ": " + err.Error()
+	return name + ": " + Cause(err).Error()
 }
 
 // reads lists the files compute will read (most of them: those it finds

@@ -13,7 +13,6 @@
 package installinit
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -412,7 +411,7 @@ func (r *run) pkg(pkg string) {
 			r.errorf("multiuser with --only-scripts: %s is not staged, so its header cannot be made multiuser", installed)
 			return
 		default:
-			r.diags = append(r.diags, maintscript.Diagnostic{File: source, Severity: maintscript.Error, Message: describe(err)})
+			r.diags = append(r.diags, maintscript.Diagnostic{File: source, Severity: maintscript.Error, Message: debhelper.Cause(err).Error()})
 			return
 		}
 	}
@@ -518,13 +517,4 @@ func (r *run) declaredMultiuser(pkg, script string) *maintscript.Declarations {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// describe phrases a file system error without repeating the path.
-func describe(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

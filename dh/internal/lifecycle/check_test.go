@@ -115,10 +115,7 @@ func TestCheckHello(t *testing.T) {
 	t.Run("the fixed upgrade fails in its preinst and is undone", func(t *testing.T) {
 		s := newHello(t)
 		s.install(old)
-		s.failAt("hello", "2.0", "preinst", "upgrade")
-		s.dpkgFails("-i", debIn(t, s.r, fixed))
-		s.check("after the failed upgrade")
-		assert.Equal(t, "1.1", s.version("hello"))
+		s.failedUpgrade("hello", "1.1", fixed, "after the failed upgrade", hook{"2.0", "preinst", "upgrade"})
 		assert.NotEmpty(t, s.r.Pids("hello-legacyd"), "hello-legacyd runs again")
 		s.heal()
 		s.install(fixed)

@@ -28,11 +28,7 @@ func TestNewPreinstFailsAfterStoppingTheRemovedDaemon(t *testing.T) {
 			// 2.0's preinst stops hello-legacyd and moves its conffiles aside, then fails:
 			// dpkg runs 2.0's postrm abort-upgrade (conffiles back, daemon started) and
 			// 1.x's postinst abort-upgrade.
-			s.failAt("hello", "2.0", "preinst", "upgrade")
-			s.dpkgFails("-i", s.in(helloDeb(t, "2.0"))[0])
-			assert.Equal(t, "installed", s.status("hello"))
-			assert.Equal(t, from, s.version("hello"))
-			s.check("after the failed preinst of 2.0")
+			s.failedUpgrade("hello", from, helloDeb(t, "2.0"), "after the failed preinst of 2.0", hook{"2.0", "preinst", "upgrade"})
 			assert.NotEqual(t, legacy, s.pid("hello-legacyd"), "hello-legacyd was stopped and started again")
 			assert.FileExists(t, s.r.Path("/etc/default/hello-legacyd"))
 			s.noDpkgLeftovers("/etc/init.d/hello-legacyd", "/etc/default/hello-legacyd")
@@ -46,57 +42,39 @@ func TestNewPreinstFailsAfterStoppingTheRemovedDaemon(t *testing.T) {
 }
 
 func TestOldPrermUpgradeFails(t *testing.T) {
+	// Alone: dpkg falls back to 2.0's prerm failed-upgrade, which succeeds: the upgrade goes
+	// on. With the fallback: dpkg runs 1.x's postinst abort-upgrade; 2.0's scripts never ran.
+	oldScriptUpgradeFails(t, "prerm")
+}
+
+func TestOldPostrmUpgradeFails(t *testing.T) {
+	// Alone: dpkg falls back to 2.0's postrm failed-upgrade, which succeeds. With the
+	// fallback: the new files are unpacked when both fail; dpkg runs 1.x's preinst
+	// abort-upgrade, puts the old files back, runs 2.0's postrm abort-upgrade (conffiles
+	// back, hello-legacyd started) and 1.x's postinst abort-upgrade.
+	oldScriptUpgradeFails(t, "postrm")
+}
+
+// oldScriptUpgradeFails makes 1.x's script (prerm or postrm) fail when called with upgrade,
+// alone and then together with 2.0's fallback (the same script with failed-upgrade). Alone,
+// the upgrade to 2.0 goes on; with the fallback, 1.x stays installed and running, with
+// nothing set aside left over. Either way a later upgrade completes it.
+func oldScriptUpgradeFails(t *testing.T, script string) {
 	for _, from := range upgradeFroms {
 		t.Run(from+" alone", func(t *testing.T) {
-			// dpkg falls back to 2.0's prerm failed-upgrade, which succeeds: the upgrade goes on.
 			s := newHello(t)
 			s.install(helloDeb(t, from))
-			s.failAt("hello", from, "prerm", "upgrade")
+			s.failAt("hello", from, script, "upgrade")
 			s.install(helloDeb(t, "2.0"))
 			assert.Equal(t, "2.0", s.version("hello"))
 			s.legacyGone()
 			s.purge("hello")
 		})
 		t.Run(from+" and the fallback", func(t *testing.T) {
-			// Both fail: dpkg runs 1.x's postinst abort-upgrade; 2.0's scripts never ran.
 			s := newHello(t)
 			s.install(helloDeb(t, from))
-			s.failAt("hello", from, "prerm", "upgrade")
-			s.failAt("hello", "2.0", "prerm", "failed-upgrade")
-			s.dpkgFails("-i", s.in(helloDeb(t, "2.0"))[0])
-			assert.Equal(t, "installed", s.status("hello"))
-			assert.Equal(t, from, s.version("hello"))
-			s.check("after the failed prerm upgrade of " + from)
-			s.heal()
-			s.install(helloDeb(t, "2.0"))
-			s.purge("hello")
-		})
-	}
-}
-
-func TestOldPostrmUpgradeFails(t *testing.T) {
-	for _, from := range upgradeFroms {
-		t.Run(from+" alone", func(t *testing.T) {
-			s := newHello(t)
-			s.install(helloDeb(t, from))
-			s.failAt("hello", from, "postrm", "upgrade")
-			s.install(helloDeb(t, "2.0"))
-			s.legacyGone()
-			s.purge("hello")
-		})
-		t.Run(from+" and the fallback", func(t *testing.T) {
-			// The new files are unpacked when 1.x's postrm upgrade and 2.0's postrm
-			// failed-upgrade fail: dpkg runs 1.x's preinst abort-upgrade, puts the old files
-			// back, runs 2.0's postrm abort-upgrade (conffiles back, hello-legacyd started) and
-			// 1.x's postinst abort-upgrade.
-			s := newHello(t)
-			s.install(helloDeb(t, from))
-			s.failAt("hello", from, "postrm", "upgrade")
-			s.failAt("hello", "2.0", "postrm", "failed-upgrade")
-			s.dpkgFails("-i", s.in(helloDeb(t, "2.0"))[0])
-			assert.Equal(t, "installed", s.status("hello"))
-			assert.Equal(t, from, s.version("hello"))
-			s.check("after the failed postrm upgrade of " + from)
+			s.failedUpgrade("hello", from, helloDeb(t, "2.0"), "after the failed "+script+" upgrade of "+from,
+				hook{from, script, "upgrade"}, hook{"2.0", script, "failed-upgrade"})
 			s.noDpkgLeftovers("/etc/init.d/hello-legacyd", "/etc/default/hello-legacyd", "/etc/init.d/hellod")
 			s.heal()
 			s.install(helloDeb(t, "2.0"))

@@ -46,10 +46,7 @@ func TestExplicitInfoRegisteredAgainWhenTheUpgradeFails(t *testing.T) {
 	t.Run("preinst of 2.0", func(t *testing.T) {
 		s := newLcinfo(t)
 		s.install(lcinfoDeb(t, "1.0"))
-		s.failAt("lcinfo", "2.0", "preinst", "upgrade")
-		s.dpkgFails("-i", s.in(lcinfoDeb(t, "2.0"))[0])
-		assert.Equal(t, "1.0", s.version("lcinfo"))
-		s.check("after the failed preinst of 2.0")
+		s.failedUpgrade("lcinfo", "1.0", lcinfoDeb(t, "2.0"), "after the failed preinst of 2.0", hook{"2.0", "preinst", "upgrade"})
 		assert.True(t, s.infoRegistered(lcinfoFile), "2.0's postrm abort-upgrade registers it again")
 		s.heal()
 		s.install(lcinfoDeb(t, "2.0"))
@@ -58,11 +55,8 @@ func TestExplicitInfoRegisteredAgainWhenTheUpgradeFails(t *testing.T) {
 	t.Run("postrm upgrade of 1.0", func(t *testing.T) {
 		s := newLcinfo(t)
 		s.install(lcinfoDeb(t, "1.0"))
-		s.failAt("lcinfo", "1.0", "postrm", "upgrade")
-		s.failAt("lcinfo", "2.0", "postrm", "failed-upgrade")
-		s.dpkgFails("-i", s.in(lcinfoDeb(t, "2.0"))[0])
-		assert.Equal(t, "1.0", s.version("lcinfo"))
-		s.check("after the failed postrm upgrade of 1.0")
+		s.failedUpgrade("lcinfo", "1.0", lcinfoDeb(t, "2.0"), "after the failed postrm upgrade of 1.0",
+			hook{"1.0", "postrm", "upgrade"}, hook{"2.0", "postrm", "failed-upgrade"})
 		assert.True(t, s.infoRegistered(lcinfoFile), "the file is back and registered")
 		s.heal()
 		s.install(lcinfoDeb(t, "2.0"))

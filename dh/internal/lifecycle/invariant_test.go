@@ -86,6 +86,23 @@ func (s *scenario) failAt(pkg, version, script, action string) {
 	s.r.MustRun(s.t, "mkdir -p "+path.Dir(marker)+" && touch "+marker)
 }
 
+// hook is a maintainer script of a version called with an action.
+type hook struct{ version, script, action string }
+
+// failedUpgrade makes the hooks of pkg fail, requires dpkg -i of the host .deb newDeb to fail
+// by them, and checks that dpkg unwound the upgrade: pkg installed at version from and the
+// invariant true (step names the check). The markers stay until heal.
+func (s *scenario) failedUpgrade(pkg, from, newDeb, step string, fails ...hook) {
+	s.t.Helper()
+	for _, h := range fails {
+		s.failAt(pkg, h.version, h.script, h.action)
+	}
+	s.dpkgFails("-i", s.in(newDeb)[0])
+	assert.Equal(s.t, "installed", s.status(pkg))
+	assert.Equal(s.t, from, s.version(pkg))
+	s.check(step)
+}
+
 // heal removes every failure marker.
 func (s *scenario) heal() {
 	s.t.Helper()

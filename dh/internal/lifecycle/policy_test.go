@@ -87,29 +87,22 @@ func TestUpgradePolicies(t *testing.T) {
 }
 
 func TestUpgradePoliciesWhenTheNewPreinstFails(t *testing.T) {
-	for _, policy := range trees.Policies {
-		t.Run(policy, func(t *testing.T) {
-			s, pkg := newPolicy(t, policy)
-			s.failAt(pkg, "2.0", "preinst", "upgrade")
-			s.dpkgFails("-i", s.in(policyDeb(t, "2.0", policy))[0])
-			assert.Equal(t, "1.0", s.version(pkg))
-			s.check("after the failed preinst of 2.0")
-			s.heal()
-			s.install(policyDeb(t, "2.0", policy))
-			s.purge(pkg)
-		})
-	}
+	upgradeFailsAndUnwinds(t, "after the failed preinst of 2.0", hook{"2.0", "preinst", "upgrade"})
 }
 
 func TestUpgradePoliciesWhenTheOldPostrmFails(t *testing.T) {
+	upgradeFailsAndUnwinds(t, "after the failed postrm upgrade of 1.0",
+		hook{"1.0", "postrm", "upgrade"}, hook{"2.0", "postrm", "failed-upgrade"})
+}
+
+// upgradeFailsAndUnwinds makes, for every policy, the upgrade from 1.0 to 2.0 fail at the
+// hooks: dpkg unwinds to 1.0 and the invariant holds (step names the check); healed, the
+// upgrade completes and the package purges.
+func upgradeFailsAndUnwinds(t *testing.T, step string, fails ...hook) {
 	for _, policy := range trees.Policies {
 		t.Run(policy, func(t *testing.T) {
 			s, pkg := newPolicy(t, policy)
-			s.failAt(pkg, "1.0", "postrm", "upgrade")
-			s.failAt(pkg, "2.0", "postrm", "failed-upgrade")
-			s.dpkgFails("-i", s.in(policyDeb(t, "2.0", policy))[0])
-			assert.Equal(t, "1.0", s.version(pkg))
-			s.check("after the failed postrm upgrade of 1.0")
+			s.failedUpgrade(pkg, "1.0", policyDeb(t, "2.0", policy), step, fails...)
 			s.heal()
 			s.install(policyDeb(t, "2.0", policy))
 			s.purge(pkg)

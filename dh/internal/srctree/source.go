@@ -2,18 +2,17 @@ package srctree
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"strconv"
 	"strings"
 
 	"pault.ag/go/debian/changelog"
-	"pault.ag/go/debian/control"
 	"pault.ag/go/debian/dependency"
 
+	"github.com/dh-teardown/dh-teardown/dh/internal/debhelper"
+	"github.com/dh-teardown/dh-teardown/internal/deb822"
 	"github.com/dh-teardown/dh-teardown/maintscript"
 )
 
@@ -60,19 +59,6 @@ const (
 	CompatFile    = "debian/compat"
 )
 
-type sourceStanza struct {
-	Source        string
-	BuildDepends  string `control:"Build-Depends"`
-	BuildDependsA string `control:"Build-Depends-Arch"`
-	BuildDependsI string `control:"Build-Depends-Indep"`
-}
-
-type binaryStanza struct {
-	Package       string
-	Architecture  string
-	BuildProfiles string `control:"Build-Profiles"`
-}
-
 // ReadSource reads debian/control, debian/changelog and debian/compat from the source tree
 // fsys and reports every problem found.
 func ReadSource(fsys fs.FS) (*Source, maintscript.Diagnostics) {
@@ -93,55 +79,59 @@ func ReadSource(fsys fs.FS) (*Source, maintscript.Diagnostics) {
 	return src, diags
 }
 
+// readControl reads the source stanza and the binary package stanzas of debian/control with
+// the module's deb822 scanner (internal/deb822), unbounded as dpkg reads it.
 func readControl(src *Source, data []byte, diags *maintscript.Diagnostics) {
-	// Positions come from our own scan; values from pault.ag/go/debian's decoder.
-	stanzas := stanzaPositions(data)
-	dec, err := control.NewDecoder(bytes.NewReader(data), nil)
-	if err != nil {
-		errorf(diags, ControlFile, 0, "%s", strings.ToLower(err.Error()))
+	stanzas, problems := deb822.Parse(data, deb822.Limits{})
+	for _, p := range problems {
+		errorf(diags, ControlFile, p.Line, "%s", p.Message)
+	}
+	if len(stanzas) == 0 {
+		if len(problems) == 0 {
+			errorf(diags, ControlFile, 0, "no source stanza")
+		}
 		return
 	}
-	var s sourceStanza
-	if err := dec.Decode(&s); err != nil {
-		errorf(diags, ControlFile, 1, "cannot read the source stanza: %s", strings.ToLower(err.Error()))
-		return
+	source := stanzas[0]
+	src.Name = value(source, "Source")
+	if src.Name == "" {
+		errorf(diags, ControlFile, source.Line, "the first stanza has no Source field")
 	}
-	if s.Source == "" {
-		errorf(diags, ControlFile, stanzas[0].line, "the first stanza has no Source field")
-	}
-	src.Name = s.Source
-	for i := 1; ; i++ {
-		var b binaryStanza
-		err := dec.Decode(&b)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line := 0
-		if i < len(stanzas) {
-			line = stanzas[i].field("Package")
-		}
-		if err != nil {
-			errorf(diags, ControlFile, line, "cannot read the stanza: %s", strings.ToLower(err.Error()))
-			continue
-		}
-		if err := maintscript.CheckPackageName(b.Package); err != nil {
+	for _, st := range stanzas[1:] {
+		name, line := value(st, "Package"), fieldLine(st, "Package")
+		if err := maintscript.CheckPackageName(name); err != nil {
 			errorf(diags, ControlFile, line, "%v", err)
 			continue
 		}
-		if b.Architecture == "" {
-			errorf(diags, ControlFile, line, "package %q: no Architecture field", b.Package)
+		arch := value(st, "Architecture")
+		if arch == "" {
+			errorf(diags, ControlFile, line, "package %q: no Architecture field", name)
 			continue
 		}
-		src.Packages = append(src.Packages, BinaryPackage{Name: b.Package, Architecture: b.Architecture, BuildProfiles: b.BuildProfiles, Line: line})
+		src.Packages = append(src.Packages, BinaryPackage{Name: name, Architecture: arch, BuildProfiles: value(st, "Build-Profiles"), Line: line})
 	}
 	if len(src.Packages) == 0 && !diags.HasErrors() {
 		errorf(diags, ControlFile, 0, "no binary package stanza")
 	}
-	compat, err := compatFromBuildDepends(s.BuildDepends, s.BuildDependsA, s.BuildDependsI)
+	compat, err := compatFromBuildDepends(value(source, "Build-Depends"), value(source, "Build-Depends-Arch"), value(source, "Build-Depends-Indep"))
 	if err != nil {
-		errorf(diags, ControlFile, stanzas[0].field("Build-Depends"), "%v", err)
+		errorf(diags, ControlFile, fieldLine(source, "Build-Depends"), "%v", err)
 	}
 	src.Compat = compat
+}
+
+// value returns the value of st's field name, "" when it has none.
+func value(st deb822.Stanza, name string) string {
+	f, _ := st.Get(name)
+	return f.Value
+}
+
+// fieldLine returns the line of st's field name, or of st when it has none.
+func fieldLine(st deb822.Stanza, name string) int {
+	if f, ok := st.Get(name); ok {
+		return f.Line
+	}
+	return st.Line
 }
 
 // compatFromBuildDepends finds "debhelper-compat (= N)"; 0 when absent.
@@ -220,60 +210,12 @@ func readCompat(fsys fs.FS, src *Source, control []byte, diags *maintscript.Diag
 
 // describeReadError says why a file could not be read, without repeating its name.
 func describeReadError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return "no such file"
 	}
-	return err.Error()
+	return debhelper.Cause(err).Error()
 }
 
 func errorf(diags *maintscript.Diagnostics, file string, line int, format string, args ...any) {
 	*diags = append(*diags, maintscript.Diagnostic{Severity: maintscript.Error, File: file, Line: line, Message: fmt.Sprintf(format, args...)})
-}
-
-// stanzaPos is where a stanza of a deb822 file and its fields are; pault.ag/go/debian's
-// decoder keeps no positions.
-type stanzaPos struct {
-	line   int
-	fields map[string]int // by lower-case field name
-}
-
-// field returns the line of the field name, or of the stanza when it has none.
-func (s stanzaPos) field(name string) int {
-	if n, ok := s.fields[strings.ToLower(name)]; ok {
-		return n
-	}
-	return s.line
-}
-
-// stanzaPositions finds the stanzas of deb822 data and the lines of their fields: stanzas
-// are separated by blank lines; comment lines start with "#", continuation lines with a
-// blank.
-func stanzaPositions(data []byte) []stanzaPos {
-	var stanzas []stanzaPos
-	inStanza := false
-	for i, line := range strings.Split(string(data), "\n") {
-		switch {
-		case strings.TrimSpace(line) == "":
-			inStanza = false
-			continue
-		case line[0] == '#' || line[0] == ' ' || line[0] == '\t':
-			continue
-		case !inStanza:
-			stanzas = append(stanzas, stanzaPos{line: i + 1, fields: map[string]int{}})
-			inStanza = true
-		}
-		if name, _, ok := strings.Cut(line, ":"); ok {
-			if cur := stanzas[len(stanzas)-1].fields; cur[strings.ToLower(name)] == 0 {
-				cur[strings.ToLower(name)] = i + 1
-			}
-		}
-	}
-	if len(stanzas) == 0 {
-		stanzas = append(stanzas, stanzaPos{fields: map[string]int{}})
-	}
-	return stanzas
 }

@@ -64,3 +64,19 @@ func TestReadSourceMissingControl(t *testing.T) {
 	_, diags := ReadSource(fstest.MapFS{})
 	assert.Equal(t, "debian/control: no such file", diags.Error())
 }
+
+func TestReadSourceContinuedBuildDependsAndSyntaxErrors(t *testing.T) {
+	src, diags := ReadSource(fstest.MapFS{
+		"debian/control":   {Data: []byte("Source: a\nBuild-Depends: dpkg-dev,\n debhelper-compat (= 12),\n# a comment\n perl\n\nPackage: aa\nArchitecture: any\n")},
+		"debian/changelog": {Data: []byte(testChangelog)},
+	})
+	require.Empty(t, diags)
+	assert.Equal(t, 12, src.Compat)
+
+	_, diags = ReadSource(fstest.MapFS{
+		"debian/control":   {Data: []byte("Source: a\nBuild-Depends: debhelper-compat (= 13)\n\nPackage: aa\nArchitecture all\n")},
+		"debian/changelog": {Data: []byte(testChangelog)},
+	})
+	assert.Equal(t, `debian/control:4: package "aa": no Architecture field
+debian/control:5: expected "Field: value", found "Architecture all"`, diags.Error())
+}
