@@ -55,8 +55,8 @@ MODULES := $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
 # (dh/internal/booted: one qemu machine whose PID 1 is systemd and one whose PID 1 is
 # sysvinit, software emulation, each booted once and shared by all the scenarios of its kind;
 # 16 minutes with the images cached on a 2-core machine busy with other work (load 6-10),
-# plus the two images' build on first use). .ci/testsummary.go prints what failed or was
-# skipped and the totals of each go test.
+# plus about 5 minutes to build the two images on first use). .ci/testsummary.go prints what
+# failed or was skipped and the totals of each go test.
 #
 # make test-booted: the booted machines' suites alone, as make test runs them.
 BOOTED := ./dh/internal/booted
