@@ -115,8 +115,11 @@ clean:
 # make bench: measure what docs/design.md §7 asks (dh/internal/bench: commands against debhelper's, daemon
 # downtime per upgrade policy, rc0.d/rc6.d links) and write BENCHMARKS.md. Needs root for the
 # throwaway dpkg roots; BENCH_WORK must be on the root file system (the roots read the
-# packages built there through their overlay). Needs GNU time (/usr/bin/time). About two
-# minutes on 2 cores.
+# packages built there through their overlay). Needs GNU time (/usr/bin/time). The parts on
+# the host take about two minutes on 2 cores; the booted parts (shutdown, shutdowntoys,
+# bootdowntime: 20 boots of qemu machines under software emulation, plus the
+# real-daemons image's build) take about an hour more. `go run ./dh/internal/bench -parts …`
+# runs some parts only (BENCHMARKS.md says which run each section comes from).
 BENCH_WORK ?= /var/tmp/dh-teardown-bench
 
 bench: build
