@@ -256,7 +256,7 @@ type initCost struct {
 }
 
 // initCosts runs `dh_teardown --version` runs times with GODEBUG=inittrace=1 and returns the
-// median initialisation time of each package that took at least 20 µs in some run, costliest
+// median initialisation time of each package whose median is at least 20 µs, costliest
 // first, and the median of their sum as the package "(all)".
 func initCosts(teardown string, runs int) ([]initCost, error) {
 	times := map[string][]time.Duration{}
@@ -288,7 +288,7 @@ func initCosts(teardown string, runs int) ([]initCost, error) {
 	}
 	var costs []initCost
 	for pkg, ds := range times {
-		if slices.Max(ds) >= 20*time.Microsecond {
+		if medianOf(ds) >= 20*time.Microsecond {
 			costs = append(costs, initCost{pkg, medianOf(ds)})
 		}
 	}
