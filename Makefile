@@ -55,8 +55,8 @@ MODULES := $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
 # (dh/internal/booted: one qemu machine whose PID 1 is systemd and one whose PID 1 is
 # sysvinit, software emulation, each booted once and shared by all the scenarios of its kind;
 # 16 minutes with the images cached on a 2-core machine busy with other work (load 6-10),
-# plus the two images' build on first use). .ci/testsummary.go prints what failed or was
-# skipped and the totals of each go test.
+# plus about 5 minutes to build the two images on first use). .ci/testsummary.go prints what
+# failed or was skipped and the totals of each go test.
 #
 # make test-booted: the booted machines' suites alone, as make test runs them.
 BOOTED := ./dh/internal/booted
@@ -115,8 +115,11 @@ clean:
 # make bench: measure what docs/design.md §7 asks (dh/internal/bench: commands against debhelper's, daemon
 # downtime per upgrade policy, rc0.d/rc6.d links) and write BENCHMARKS.md. Needs root for the
 # throwaway dpkg roots; BENCH_WORK must be on the root file system (the roots read the
-# packages built there through their overlay). Needs GNU time (/usr/bin/time). About two
-# minutes on 2 cores.
+# packages built there through their overlay). Needs GNU time (/usr/bin/time). The parts on
+# the host take about two minutes on 2 cores; the booted parts (shutdown, shutdowntoys,
+# bootdowntime: 20 boots of qemu machines under software emulation, plus the
+# real-daemons image's build) take about an hour more. `go run ./dh/internal/bench -parts …`
+# runs some parts only (BENCHMARKS.md says which run each section comes from).
 BENCH_WORK ?= /var/tmp/dh-teardown-bench
 
 bench: build

@@ -18,9 +18,10 @@ import (
 // The booted parts measure on qemu machines (dh/internal/bootvm) what the throwaway roots
 // cannot: a real shutdown, and upgrades under a real PID 1.
 //
-//   - shutdown: wall time from `init 0` to power-off (qemu's exit) of a sysvinit machine,
-//     with real daemons from Debian's archive (realDaemons) and with 1 and 20 toy daemons
-//     (dh/internal/bench/trees), before and after declaring multiuser the daemons that
+//   - shutdown: wall time from `init 0` to power-off (qemu's exit) of a sysvinit machine
+//     with real daemons from Debian's archive (realDaemons), and shutdowntoys the same with 1
+//     and 20 toy daemons (dh/internal/bench/trees), before and after declaring multiuser the
+//     daemons that
 //     `teardown audit`, run on the machine, classifies redundant: for each, its installed
 //     init script's Default-Stop becomes 1 and its rc0.d/rc6.d links go, as the generated
 //     code leaves them (rm of the K links, then update-rc.d defaults, which has insserv
@@ -32,7 +33,14 @@ import (
 //     poller inside the machine.
 
 func init() {
-	addPart(part{name: "shutdown", what: "booted sysvinit machines: init 0 to power-off, before and after declaring redundant daemons multiuser", run: benchShutdown})
+	addPart(part{name: "shutdown", what: "a booted sysvinit machine with real daemons: init 0 to power-off, before and after declaring redundant daemons multiuser",
+		run: func(c *config) (string, error) {
+			return benchShutdown(c, "real daemons from the archive", shutdownCase{name: "real daemons from the archive", extra: realDaemons})
+		}})
+	addPart(part{name: "shutdowntoys", what: "booted sysvinit machines with 1 and 20 toy daemons: init 0 to power-off, before and after declaring them multiuser",
+		run: func(c *config) (string, error) {
+			return benchShutdown(c, "toy daemons", shutdownCase{name: "1 toy daemon", toys: 1}, shutdownCase{name: "20 toy daemons", toys: 20})
+		}})
 	addPart(part{name: "bootdowntime", what: "booted systemd and sysvinit machines: downtime of the restart policy during dpkg -i", run: benchBootDowntime})
 }
 
@@ -67,21 +75,19 @@ type shutdownResult struct {
 	bootTimes     []time.Duration
 }
 
-func benchShutdown(c *config) (string, error) {
-	toys, err := buildSource(c.stage, filepath.Join(c.work, "lcmany"), trees.ManySource("1.0", 20, false))
-	if err != nil {
-		return "", err
-	}
+// benchShutdown measures the cases and renders them as the section "what".
+func benchShutdown(c *config, what string, cases ...shutdownCase) (string, error) {
 	var toyDebs []string
-	for i := 1; i <= 20; i++ {
-		toyDebs = append(toyDebs, toys[fmt.Sprintf("lcmany-%03d", i)])
+	if n := slices.MaxFunc(cases, func(a, b shutdownCase) int { return a.toys - b.toys }).toys; n > 0 {
+		toys, err := buildSource(c.stage, filepath.Join(c.work, "lcmany"), trees.ManySource("1.0", n, false))
+		if err != nil {
+			return "", err
+		}
+		for i := 1; i <= n; i++ {
+			toyDebs = append(toyDebs, toys[fmt.Sprintf("lcmany-%03d", i)])
+		}
 	}
 	teardown := filepath.Join(c.stage, "usr/bin/teardown")
-	cases := []shutdownCase{
-		{name: "real daemons from the archive", extra: realDaemons},
-		{name: "1 toy daemon", toys: 1},
-		{name: "20 toy daemons", toys: 20},
-	}
 	var results []shutdownResult
 	for _, sc := range cases {
 		img, err := bootvm.Build(bootCache(), bootvm.Spec{Kind: bootvm.Sysvinit, Extra: sc.extra}, os.Stderr)
@@ -106,7 +112,7 @@ func benchShutdown(c *config) (string, error) {
 		}
 		results = append(results, res)
 	}
-	return shutdownReport(results), nil
+	return shutdownReport(what, results), nil
 }
 
 // auditReport is the part of `teardown audit --format json` the benchmark reads.
@@ -209,10 +215,10 @@ func shutdownOnce(img *bootvm.Img, res *shutdownResult, teardown string, toys []
 	return m.Shutdown("init 0", 10*time.Minute)
 }
 
-// shutdownReport renders the shutdown part.
-func shutdownReport(results []shutdownResult) string {
+// shutdownReport renders a shutdown part.
+func shutdownReport(what string, results []shutdownResult) string {
 	var b strings.Builder
-	b.WriteString("## Shutdown of a booted sysvinit machine\n\n")
+	b.WriteString("## Shutdown of a booted sysvinit machine: " + what + "\n\n")
 	b.WriteString("Wall time from `init 0` (sent to the machine's agent) to qemu's exit at power-off, " +
 		"trixie with sysvinit-core, insserv and startpar (`rc 0` stops in parallel), qemu with software emulation (TCG, " +
 		"2 vCPUs, 1 GiB). *After*: the daemons `teardown audit` (run on the machine) classifies redundant with sendsigs " +

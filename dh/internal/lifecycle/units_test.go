@@ -5,6 +5,7 @@ package lifecycle
 import (
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -168,17 +169,31 @@ func TestGreeterUpgradeKeepsDisabledReplacementDisabled(t *testing.T) {
 	s.purgeGreeter()
 }
 
+// insservDownload serialises insservDeb: the greeter tests run in parallel and share the cache.
+var insservDownload sync.Mutex
+
 // insservDeb returns the host distribution's insserv package, downloaded once into the test
-// cache with the host's apt.
+// cache with the host's apt. A fresh machine may have no package lists yet (make deps updates
+// them only when it installs something): then they are updated once and the download retried.
 func insservDeb(t *testing.T) string {
 	t.Helper()
 	testenv.RequireCommand(t, "apt-get")
+	insservDownload.Lock()
+	defer insservDownload.Unlock()
 	dir := testenv.CacheDir(t, "insserv")
 	debs, _ := filepath.Glob(filepath.Join(dir, "insserv_*.deb"))
 	if len(debs) == 0 {
-		cmd := exec.Command("apt-get", "-q", "download", "insserv")
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
+		download := func() ([]byte, error) {
+			cmd := exec.Command("apt-get", "-q", "download", "insserv")
+			cmd.Dir = dir
+			return cmd.CombinedOutput()
+		}
+		out, err := download()
+		if err != nil {
+			update, uerr := exec.Command("apt-get", "-q", "update").CombinedOutput()
+			require.NoError(t, uerr, "apt-get download insserv failed:\n%s\napt-get update:\n%s", out, update)
+			out, err = download()
+		}
 		require.NoError(t, err, "apt-get download insserv:\n%s", out)
 		debs, _ = filepath.Glob(filepath.Join(dir, "insserv_*.deb"))
 	}
