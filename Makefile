@@ -54,9 +54,10 @@ MODULES := $(patsubst %/go.mod,%,$(wildcard examples/*/go.mod))
 # so that their machines do not compete with the debootstraps, the booted machines' suites
 # (dh/internal/booted: one qemu machine whose PID 1 is systemd and one whose PID 1 is
 # sysvinit, software emulation, each booted once and shared by all the scenarios of its kind;
-# 16 minutes with the images cached on a 2-core machine busy with other work (load 6-10),
-# plus about 5 minutes to build the two images on first use). .ci/testsummary.go prints what
-# failed or was skipped and the totals of each go test.
+# 13 to 16 minutes with the images cached on 2 cores — 923 s and 782 s in two runs in a row on
+# a quiet machine, 16.5 min under load 6-10 — plus about 5 minutes to build the two images on
+# first use). .ci/testsummary.go prints what failed or was skipped and the totals of each go
+# test.
 #
 # make test-booted: the booted machines' suites alone, as make test runs them.
 BOOTED := ./dh/internal/booted
