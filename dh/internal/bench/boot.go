@@ -317,7 +317,7 @@ func benchBootDowntime(c *config) (string, error) {
 	b.WriteString("| machine | own restart | upgrade alone | upgrade with 10 large | with 10 − alone | target (≤ restart + 10 ms, independent of the transaction) |\n|---|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
 		restart, alone, big := medianOf(r.restart), medianOf(r.alone), medianOf(r.withBig)
-		ok := alone <= restart+10*time.Millisecond && big <= restart+10*time.Millisecond && (big-alone).Abs() <= 10*time.Millisecond
+		ok := alone <= restart+targetDowntime && big <= restart+targetDowntime && (big-alone).Abs() <= targetDowntime
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.kind, ms(restart), ms(alone), ms(big), ms(big-alone), verdict(ok))
 	}
 	b.WriteString("\nUnder emulation a restart takes tens of times longer than on the host, so the 10 ms margin is " +
